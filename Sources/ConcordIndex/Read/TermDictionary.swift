@@ -1,0 +1,143 @@
+/// Reads the term dictionary of a segment straight from its mapping (FORMAT.md §4): binary
+/// search over the sparse index of block first keys, then a scan of one front-coded block.
+package struct TermDictionary: @unchecked Sendable {
+    private let file: MappedFile
+    private let indexStart: Int
+    private let keysStart: Int
+    /// Number of blocks.
+    package let blockCount: Int
+    /// Number of terms.
+    package let termCount: UInt64
+
+    /// Validates the trailer and index of `file`.
+    package init(file: MappedFile) throws {
+        self.file = file
+        let body = file.body
+        guard body.count >= 28 else {
+            throw IndexCorruption(file: file.name, offset: nil, reason: "term dictionary trailer is missing")
+        }
+        let trailer = body.count - 28
+        let indexStart = Int(body.loadUnaligned(fromByteOffset: trailer, as: UInt64.self))
+        let keysStart = Int(body.loadUnaligned(fromByteOffset: trailer + 8, as: UInt64.self))
+        let blockCount = Int(body.loadUnaligned(fromByteOffset: trailer + 16, as: UInt32.self))
+        termCount = body.loadUnaligned(fromByteOffset: trailer + 20, as: UInt64.self)
+        guard indexStart <= keysStart, keysStart <= trailer, (keysStart - indexStart) == blockCount * 16,
+            UInt64(blockCount) <= termCount, termCount <= UInt64(indexStart)
+        else {
+            throw IndexCorruption(file: file.name, offset: nil, reason: "term dictionary trailer is inconsistent")
+        }
+        self.indexStart = indexStart
+        self.keysStart = keysStart
+        self.blockCount = blockCount
+    }
+
+    /// The first key of block `block`.
+    private func firstKey(_ block: Int) throws -> UnsafeRawBufferPointer {
+        let keyOffset = Int(file.body.loadUnaligned(fromByteOffset: indexStart + block * 16 + 8, as: UInt64.self))
+        var reader = ByteReader(
+            bytes: UnsafeRawBufferPointer(rebasing: file.body[keysStart..<(file.body.count - 28)]), file: file.name,
+            fileOffset: file.bodyOffset + keysStart)
+        try reader.seek(to: keyOffset)
+        let length = Int(try reader.readVarUInt64())
+        return try reader.readBytes(length)
+    }
+
+    private func blockOffset(_ block: Int) -> Int {
+        Int(file.body.loadUnaligned(fromByteOffset: indexStart + block * 16, as: UInt64.self))
+    }
+
+    /// The last block whose first key is ≤ `key`, or nil if `key` sorts before every term.
+    private func blockFor(_ key: UnsafeRawBufferPointer) throws -> Int? {
+        var low = 0
+        var high = blockCount - 1
+        var found: Int?
+        while low <= high {
+            let mid = (low + high) / 2
+            if compareKeys(try firstKey(mid), key) <= 0 {
+                found = mid
+                low = mid + 1
+            } else {
+                high = mid - 1
+            }
+        }
+        return found
+    }
+
+    /// The term's info, or nil if absent.
+    package func lookup(_ key: UnsafeRawBufferPointer) throws -> TermInfo? {
+        guard let block = try blockFor(key) else { return nil }
+        var result: TermInfo?
+        try scanBlocks(from: block) { candidate, info in
+            let order = compareKeys(candidate, key)
+            if order == 0 { result = info }
+            return order < 0
+        }
+        return result
+    }
+
+    /// Calls `body` for every term whose key starts with `prefix`, in key order, until it returns false.
+    package func forEach(
+        withPrefix prefix: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, TermInfo) throws -> Bool
+    ) throws {
+        let start = try blockFor(prefix) ?? 0
+        try scanBlocks(from: start) { candidate, info in
+            if compareKeys(candidate, prefix) < 0 { return true }
+            guard
+                prefix.isEmpty
+                    || (candidate.count >= prefix.count
+                        && memcmpBytes(candidate.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
+            else { return false }
+            return try body(candidate, info)
+        }
+    }
+
+    /// Decodes blocks from `first` on, calling `visit` per term until it returns false.
+    private func scanBlocks(from first: Int, _ visit: (UnsafeRawBufferPointer, TermInfo) throws -> Bool) throws {
+        var key = [UInt8]()
+        var block = first
+        while block < blockCount {
+            let start = blockOffset(block)
+            let end = block + 1 < blockCount ? blockOffset(block + 1) : indexStart
+            guard start <= end, end <= indexStart else {
+                throw IndexCorruption(file: file.name, offset: nil, reason: "term block \(block) offsets out of order")
+            }
+            var reader = ByteReader(
+                bytes: UnsafeRawBufferPointer(rebasing: file.body[start..<end]), file: file.name,
+                fileOffset: file.bodyOffset + start)
+            var previous: TermInfo?
+            key.removeAll(keepingCapacity: true)
+            while !reader.isAtEnd {
+                let prefix = Int(try reader.readVarUInt64())
+                let suffix = Int(try reader.readVarUInt64())
+                guard prefix <= key.count else { throw reader.corruption("front-coding prefix longer than previous key") }
+                key.removeSubrange(prefix...)
+                key.append(contentsOf: try reader.readBytes(suffix))
+                let docFreq = try reader.readVarUInt32()
+                let totalFreq = try reader.readVarUInt64()
+                let postings = try reader.readVarUInt64() &+ (previous?.postingsOffset ?? 0)
+                let positions = try reader.readVarUInt64() &+ (previous?.positionsOffset ?? 0)
+                let maxFreq = try reader.readVarUInt32()
+                let minNorm = try reader.readUInt8()
+                var tail = positions
+                if docFreq >= UInt32(PostingsLayout.blockSize) { tail = try reader.readVarUInt64() &+ positions }
+                let info = TermInfo(
+                    docFreq: docFreq, totalFreq: totalFreq, postingsOffset: postings, positionsOffset: positions,
+                    tailPositionsOffset: tail, maxFreq: maxFreq, minNorm: minNorm)
+                previous = info
+                let keepGoing = try key.withUnsafeBytes { try visit($0, info) }
+                if !keepGoing { return }
+            }
+            block += 1
+        }
+    }
+}
+
+/// Unsigned lexicographic order of two byte strings: negative, zero or positive.
+package func compareKeys(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let order = memcmpBytes(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return order }
+    }
+    return a.count - b.count
+}

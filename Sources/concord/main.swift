@@ -1,0 +1,4 @@
+import ConcordCLI
+import Foundation
+
+exit(ConcordCommand.run(Array(CommandLine.arguments.dropFirst())))
