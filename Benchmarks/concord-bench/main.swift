@@ -68,6 +68,7 @@ do {
     case "build": code = try BuildBenchmark.run(arguments)
     case "query": code = try QueryBenchmark.run(arguments)
     case "peer": code = try PeerProtocol.run(arguments)
+    case "inspect": code = try InspectIndex.run(arguments)
     case "--help", "-h", "help":
         print(usage)
         code = 0

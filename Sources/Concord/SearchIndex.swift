@@ -43,7 +43,7 @@ public final class SearchIndex {
 
     /// External id of a (segment, doc) pair.
     public func externalId(segment: Int, doc: UInt32) throws -> String {
-        try snapshot.segments[segment].document(doc, includeText: false).id
+        try snapshot.segments[segment].externalId(doc)
     }
 
     /// Finds a live document by id, or (for UN documents) by symbol such as `A/RES/70/153`.

@@ -128,9 +128,13 @@ package final class LineEditor {
             buffer.insert(character, at: cursor)
             cursor += 1
         case .enter:
+            // Keys pasted with the Enter were applied without a redraw, and an accepted
+            // Ctrl-R match still shows the search line: show the line as accepted first.
+            refresh()
             write("\r\n")
             return .line(String(buffer))
         case .interrupt:
+            refresh()
             write("^C\r\n")
             return .cancelled
         case .deleteForwardOrEnd where buffer.isEmpty:

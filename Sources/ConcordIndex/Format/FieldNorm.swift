@@ -1,6 +1,6 @@
 /// One-byte quantization of field lengths (FORMAT.md §6), in the spirit of Lucene's and
 /// tantivy's norms: lengths 0...39 are exact, longer lengths fall into 216 buckets whose
-/// bounds grow by about 7.5% each, up to about 2^32. A length is stored as the largest code
+/// bounds grow by about 7.5% each (the last bound is 243,381,895 tokens). A length is stored as the largest code
 /// whose bound does not exceed it, and read back as that bound.
 public enum FieldNorm {
     /// `table[code]` is the length a code stands for; strictly increasing.
@@ -21,7 +21,7 @@ public enum FieldNorm {
     public static func encode(_ length: Int) -> UInt8 {
         if length < 40 { return UInt8(max(0, length)) }
         let target = UInt32(clamping: length)
-        var low = 40
+        var low = 39
         var high = 255
         while low < high {
             let mid = (low + high + 1) / 2

@@ -35,7 +35,7 @@ package enum SegmentComponent: UInt8, CaseIterable, Sendable {
     package static let segmentFiles: [SegmentComponent] = [.terms, .postings, .positions, .norms, .stored, .numeric]
 }
 
-/// File naming of an index directory (FORMAT.md §1).
+/// File naming of an index directory (FORMAT.md §2).
 package enum IndexFileNames {
     /// The current commit.
     package static let manifest = "MANIFEST"

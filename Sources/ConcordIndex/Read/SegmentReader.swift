@@ -49,9 +49,9 @@ public final class SegmentReader: @unchecked Sendable {
         guard body.count >= 12 else {
             throw IndexCorruption(file: storedFile.name, offset: nil, reason: "stored-documents trailer is missing")
         }
-        let offsetsStart = Int(body.loadUnaligned(fromByteOffset: body.count - 12, as: UInt64.self))
+        let offsetsStart = Int(clamping: body.loadUnaligned(fromByteOffset: body.count - 12, as: UInt64.self))
         let storedCount = body.loadUnaligned(fromByteOffset: body.count - 4, as: UInt32.self)
-        guard storedCount == entry.documentCount, offsetsStart >= 0,
+        guard storedCount == entry.documentCount, offsetsStart <= body.count,
             offsetsStart + (count + 1) * 8 == body.count - 12
         else {
             throw IndexCorruption(file: storedFile.name, offset: nil, reason: "stored-documents table is inconsistent")
@@ -130,8 +130,8 @@ public final class SegmentReader: @unchecked Sendable {
     /// Raw bytes of `doc`'s stored record.
     package func storedRecord(_ doc: UInt32) throws -> ByteReader {
         let body = storedFile.body
-        let start = Int(body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8, as: UInt64.self))
-        let end = Int(body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8 + 8, as: UInt64.self))
+        let start = Int(clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8, as: UInt64.self))
+        let end = Int(clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8 + 8, as: UInt64.self))
         guard start <= end, end <= storedOffsetsStart else {
             throw IndexCorruption(
                 file: storedFile.name, offset: storedOffsetsStart + Int(doc) * 8, reason: "bad record offsets")
@@ -148,6 +148,15 @@ public final class SegmentReader: @unchecked Sendable {
         }
         var reader = try storedRecord(doc)
         return try StoredRecord.decode(&reader, includeText: includeText)
+    }
+
+    /// External id of `doc`, decoding nothing else of its record.
+    public func externalId(_ doc: UInt32) throws -> String {
+        guard doc < documentCount else {
+            throw IndexCorruption(file: storedFile.name, offset: nil, reason: "document \(doc) out of range")
+        }
+        var reader = try storedRecord(doc)
+        return try StoredRecord.decodeId(&reader)
     }
 
     /// Sizes of this segment's files (deletes excluded), by component.

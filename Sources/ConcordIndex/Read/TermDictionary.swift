@@ -17,8 +17,9 @@ package struct TermDictionary: @unchecked Sendable {
             throw IndexCorruption(file: file.name, offset: nil, reason: "term dictionary trailer is missing")
         }
         let trailer = body.count - 28
-        let indexStart = Int(body.loadUnaligned(fromByteOffset: trailer, as: UInt64.self))
-        let keysStart = Int(body.loadUnaligned(fromByteOffset: trailer + 8, as: UInt64.self))
+        // Clamp: corrupt 64-bit values must fail the checks below, not trap in the conversion.
+        let indexStart = Int(clamping: body.loadUnaligned(fromByteOffset: trailer, as: UInt64.self))
+        let keysStart = Int(clamping: body.loadUnaligned(fromByteOffset: trailer + 8, as: UInt64.self))
         let blockCount = Int(body.loadUnaligned(fromByteOffset: trailer + 16, as: UInt32.self))
         termCount = body.loadUnaligned(fromByteOffset: trailer + 20, as: UInt64.self)
         guard indexStart <= keysStart, keysStart <= trailer, (keysStart - indexStart) == blockCount * 16,
@@ -33,7 +34,7 @@ package struct TermDictionary: @unchecked Sendable {
 
     /// The first key of block `block`.
     private func firstKey(_ block: Int) throws -> UnsafeRawBufferPointer {
-        let keyOffset = Int(file.body.loadUnaligned(fromByteOffset: indexStart + block * 16 + 8, as: UInt64.self))
+        let keyOffset = Int(clamping: file.body.loadUnaligned(fromByteOffset: indexStart + block * 16 + 8, as: UInt64.self))
         var reader = ByteReader(
             bytes: UnsafeRawBufferPointer(rebasing: file.body[keysStart..<(file.body.count - 28)]), file: file.name,
             fileOffset: file.bodyOffset + keysStart)
@@ -43,7 +44,7 @@ package struct TermDictionary: @unchecked Sendable {
     }
 
     private func blockOffset(_ block: Int) -> Int {
-        Int(file.body.loadUnaligned(fromByteOffset: indexStart + block * 16, as: UInt64.self))
+        Int(clamping: file.body.loadUnaligned(fromByteOffset: indexStart + block * 16, as: UInt64.self))
     }
 
     /// The last block whose first key is ≤ `key`, or nil if `key` sorts before every term.

@@ -73,7 +73,7 @@ public struct IndexDocument: Sendable {
     }
 }
 
-/// Limits of the format and analysis that users can run into (FORMAT.md §9).
+/// Limits of the format and analysis that users can run into (FORMAT.md §12).
 public enum IndexLimits {
     /// Positions skipped between paragraphs, so phrases and NEAR never match across them.
     public static let paragraphGap = 256

@@ -201,7 +201,8 @@ package struct SegmentBuffer {
     }
 
     private mutating func addKeyword(name: String, value: String) {
-        var key = Array(name.utf8)
+        // Field names match case-insensitively, like the values (the planner lowercases both).
+        var key = Array(name.lowercased().utf8)
         key.append(0)
         key.append(contentsOf: value.lowercased().utf8)
         addKey(field: .keyword, key, position: nil)

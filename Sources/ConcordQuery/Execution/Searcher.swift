@@ -100,6 +100,32 @@ public final class Searcher {
         var collector = TopCollector(capacity: max(count, 0))
         var total = 0
         let constraint = ParagraphConstraint(plan)
+        if let shape = TermShape(plan) {
+            var pruned = false
+            for (index, segment) in snapshot.segments.enumerated() {
+                let evaluator = TermEvaluator(
+                    segment: segment, segmentIndex: index, base: snapshot.segmentBases[index],
+                    exactCount: options.exactCount)
+                let terms = try TermEvaluator.terms(
+                    shape.terms, segment: segment, bm25: options.bm25, body: body, title: title)
+                let result: (count: Int, pruned: Bool)
+                if shape.isConjunction {
+                    if terms.count < shape.terms.count { continue }
+                    result = evaluator.conjunction(terms, collector: &collector)
+                } else {
+                    result = evaluator.disjunction(terms, collector: &collector)
+                }
+                total += result.count
+                pruned = pruned || result.pruned
+                if let corrupt = terms.first(where: { $0.cursor.isCorrupt }) {
+                    _ = corrupt
+                    throw IndexCorruption(
+                        file: segment.fileNames[1], offset: nil,
+                        reason: "postings are inconsistent (run `concord check` and rebuild the index)")
+                }
+            }
+            return TopDocs(entries: collector.sorted(), totalHits: total, totalIsLowerBound: pruned)
+        }
         for (index, segment) in snapshot.segments.enumerated() {
             let builder = ScorerBuilder(
                 segment: segment, bm25: options.bm25, bodyNormalization: body, titleNormalization: title)
@@ -247,8 +273,14 @@ struct TopCollector {
     /// The score a new document must beat to enter (when full), else -infinity.
     var threshold: Double { heap.count == capacity && capacity > 0 ? heap[0].score : -.infinity }
 
+    @inline(__always)
     mutating func offer(score: Double, global: UInt64, segment: Int, doc: UInt32) {
-        if capacity == 0 { return }
+        // Fast reject: documents arrive in ascending global order, so an equal score never enters.
+        if heap.count == capacity && (capacity == 0 || score <= heap[0].score) { return }
+        insert(score: score, global: global, segment: segment, doc: doc)
+    }
+
+    private mutating func insert(score: Double, global: UInt64, segment: Int, doc: UInt32) {
         let item = (score, global, segment, doc)
         if heap.count < capacity {
             heap.append(item)
@@ -280,5 +312,42 @@ struct TopCollector {
 
     func sorted() -> [(segment: Int, doc: UInt32, score: Double)] {
         heap.sorted { Self.worse($1, $0) }.map { ($0.segment, $0.doc, $0.score) }
+    }
+}
+
+/// Plans that `TermEvaluator` runs: one term, a pure disjunction or conjunction of terms, a prefix.
+struct TermShape {
+    var terms: [PlannedTerm]
+    var isConjunction: Bool
+
+    init?(_ plan: QueryPlan) {
+        switch plan {
+        case .term(let term):
+            terms = [term]
+            isConjunction = false
+        case .prefix(_, let expansion, _):
+            terms = expansion
+            isConjunction = false
+        case .boolean(let must, let should, let mustNot, let filter) where mustNot.isEmpty && filter.isEmpty:
+            func plainTerms(_ clauses: [QueryPlan]) -> [PlannedTerm]? {
+                var result: [PlannedTerm] = []
+                for clause in clauses {
+                    guard case .term(let term) = clause else { return nil }
+                    result.append(term)
+                }
+                return result
+            }
+            if must.isEmpty, let list = plainTerms(should), !list.isEmpty {
+                terms = list
+                isConjunction = false
+            } else if should.isEmpty, let list = plainTerms(must), !list.isEmpty {
+                terms = list
+                isConjunction = true
+            } else {
+                return nil
+            }
+        default:
+            return nil
+        }
     }
 }

@@ -1,0 +1,200 @@
+import ConcordIndex
+
+/// Dedicated loops for the commonest query shapes — one term, a disjunction of terms, a
+/// conjunction of terms — working on `PostingsCursor`s directly (no scorer tree, no dynamic
+/// dispatch). For top-k without an exact count they prune: a block (or a term) whose upper
+/// bound cannot beat the current k-th score is skipped without decoding (block-max MaxScore
+/// for disjunctions, block-max leapfrog for conjunctions). Results equal the scorer tree's
+/// (tests compare both).
+struct TermEvaluator {
+    struct Term {
+        let cursor: PostingsCursor
+        /// idf · (k1 + 1).
+        let weight: Double
+        let normalization: UnsafePointer<Double>
+        let norms: UnsafeRawBufferPointer
+        /// Upper bound of the term's score in this segment.
+        let upperBound: Double
+
+        @inline(__always)
+        func score(_ doc: UInt32) -> Double {
+            let tf = Double(cursor.freq)
+            return weight * tf / (tf + normalization[Int(norms[Int(doc)])])
+        }
+
+        /// A bound slightly above the exact maximum, so rounding in sums never prunes a document
+        /// that could tie or win.
+        @inline(__always)
+        func bound(maxFreq: UInt32, minNorm: UInt8) -> Double {
+            let tf = Double(maxFreq)
+            return weight * tf / (tf + normalization[Int(minNorm)]) * (1 + 1e-9)
+        }
+    }
+
+    let segment: SegmentReader
+    let segmentIndex: Int
+    let base: UInt64
+    let exactCount: Bool
+
+    /// Makes the terms of a segment that exist in it (absent terms cannot match).
+    static func terms(
+        _ planned: [PlannedTerm], segment: SegmentReader, bm25: BM25, body: UnsafePointer<Double>,
+        title: UnsafePointer<Double>
+    ) throws -> [Term] {
+        var result: [Term] = []
+        for term in planned {
+            guard let info = try segment.termInfo(term.key) else { continue }
+            let isTitle = term.field == .title
+            let normalization = isTitle ? title : body
+            let weight = term.idf * (bm25.k1 + 1)
+            let tf = Double(info.maxFreq)
+            result.append(
+                Term(
+                    cursor: segment.cursor(info), weight: weight, normalization: normalization,
+                    norms: isTitle ? segment.titleNorms : segment.bodyNorms,
+                    upperBound: weight * tf / (tf + normalization[Int(info.minNorm)]) * (1 + 1e-9)))
+        }
+        return result
+    }
+
+    /// Documents holding any of `terms`, scored by the sum of the matching ones.
+    func disjunction(_ terms: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
+        if terms.isEmpty { return (0, false) }
+        if terms.count == 1 { return single(terms[0], collector: &collector) }
+        // MaxScore: terms sorted by upper bound; the cheapest prefix whose bounds sum to at most
+        // the threshold is "non-essential": it can only add to documents found by the others.
+        let sorted = terms.sorted { $0.upperBound < $1.upperBound }
+        var prefixBound = [Double](repeating: 0, count: sorted.count + 1)
+        for i in 0..<sorted.count { prefixBound[i + 1] = prefixBound[i] + sorted[i].upperBound }
+        var firstEssential = 0
+        var count = 0
+        var pruned = false
+        while true {
+            var doc = PostingsCursor.terminated
+            for i in firstEssential..<sorted.count { doc = min(doc, sorted[i].cursor.doc) }
+            if doc == PostingsCursor.terminated { break }
+            var score = 0.0
+            for i in firstEssential..<sorted.count where sorted[i].cursor.doc == doc {
+                score += sorted[i].score(doc)
+                sorted[i].cursor.advance()
+            }
+            let threshold = collector.threshold
+            var i = firstEssential - 1
+            while i >= 0 {
+                if !exactCount && score + prefixBound[i + 1] <= threshold {
+                    pruned = true
+                    break
+                }
+                let cursor = sorted[i].cursor
+                if cursor.doc < doc { cursor.seek(to: doc) }
+                if cursor.doc == doc { score += sorted[i].score(doc) }
+                i -= 1
+            }
+            if segment.isDeleted(doc) { continue }
+            if i < 0 || exactCount {
+                count += 1
+            }
+            if i < 0 {
+                collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
+            }
+            if !exactCount {
+                let newThreshold = collector.threshold
+                while firstEssential < sorted.count - 1 && prefixBound[firstEssential + 1] <= newThreshold {
+                    firstEssential += 1
+                    pruned = true
+                }
+            }
+        }
+        return (count, pruned)
+    }
+
+    /// One term: block-max skipping when the count is not needed.
+    func single(_ term: Term, collector: inout TopCollector) -> (count: Int, pruned: Bool) {
+        let cursor = term.cursor
+        var count = 0
+        var pruned = false
+        if exactCount {
+            while cursor.doc != PostingsCursor.terminated {
+                let doc = cursor.doc
+                if !segment.isDeleted(doc) {
+                    count += 1
+                    collector.offer(score: term.score(doc), global: base + UInt64(doc), segment: segmentIndex, doc: doc)
+                }
+                cursor.advance()
+            }
+            return (count, false)
+        }
+        var target: UInt32 = 0
+        while true {
+            cursor.shallowSeek(to: target)
+            let block = cursor.blockUpperBound
+            if block.lastDoc == PostingsCursor.terminated { break }
+            if term.bound(maxFreq: block.maxFreq, minNorm: block.minNorm) <= collector.threshold {
+                pruned = true
+                if block.lastDoc >= PostingsCursor.terminated - 1 { break }
+                target = block.lastDoc + 1
+                continue
+            }
+            var doc = cursor.seek(to: target)
+            while doc <= block.lastDoc && doc != PostingsCursor.terminated {
+                if !segment.isDeleted(doc) {
+                    count += 1
+                    collector.offer(score: term.score(doc), global: base + UInt64(doc), segment: segmentIndex, doc: doc)
+                }
+                doc = cursor.advance()
+            }
+            if doc == PostingsCursor.terminated || block.lastDoc >= PostingsCursor.terminated - 1 { break }
+            target = block.lastDoc + 1
+        }
+        return (count, pruned)
+    }
+
+    /// Documents holding all of `terms` (which must all exist in the segment).
+    func conjunction(_ terms: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
+        let sorted = terms.sorted { $0.cursor.info.docFreq < $1.cursor.info.docFreq }
+        let lead = sorted[0].cursor
+        let totalBound = sorted.reduce(0) { $0 + $1.upperBound }
+        var count = 0
+        var pruned = false
+        var doc = lead.doc
+        outer: while doc != PostingsCursor.terminated {
+            if !exactCount && collector.threshold >= totalBound {
+                pruned = true
+                break
+            }
+            if !exactCount && collector.threshold > -Double.infinity {
+                // Block-max: if the blocks holding `doc` cannot beat the threshold together,
+                // jump past the first of them to end.
+                var bound = 0.0
+                var blockEnd = PostingsCursor.terminated
+                for term in sorted {
+                    term.cursor.shallowSeek(to: doc)
+                    let block = term.cursor.blockUpperBound
+                    bound += term.bound(maxFreq: block.maxFreq, minNorm: block.minNorm)
+                    blockEnd = min(blockEnd, block.lastDoc)
+                }
+                if bound <= collector.threshold {
+                    pruned = true
+                    if blockEnd >= PostingsCursor.terminated - 1 { break }
+                    doc = lead.seek(to: blockEnd + 1)
+                    continue
+                }
+            }
+            for i in 1..<sorted.count {
+                let found = sorted[i].cursor.seek(to: doc)
+                if found != doc {
+                    doc = lead.seek(to: found)
+                    continue outer
+                }
+            }
+            if !segment.isDeleted(doc) {
+                count += 1
+                var score = 0.0
+                for term in sorted { score += term.score(doc) }
+                collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
+            }
+            doc = lead.advance()
+        }
+        return (count, pruned)
+    }
+}
