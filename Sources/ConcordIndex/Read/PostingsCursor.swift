@@ -28,10 +28,18 @@ public final class PostingsCursor {
         var nextBase: UInt32 = 0
         var bufferCount = 0
         var bufferIndex = 0
+        // Positions: where the decoded block's first position is (chunk offset, index in chunk),
+        // the doc whose positions the read pointer is at, and the pointer itself.
         var bufferPositionsOffset = 0
+        var bufferPositionsChunkIndex = 0
         var positionsIndex = 0
         var positionsOffset = 0
+        var positionsChunkIndex = 0
         var positionCapacity = 64
+        // The chunk currently decoded into `chunkValues` (offset, value count, byte size).
+        var decodedChunkOffset = -1
+        var decodedChunkCount = 0
+        var decodedChunkSize = 0
         var doc: UInt32 = 0
         var isCorrupt = false
         var nextBlockIsAfterBuffer = true
@@ -42,6 +50,7 @@ public final class PostingsCursor {
     private let docs: UnsafeMutablePointer<UInt32>
     private let freqs: UnsafeMutablePointer<UInt32>
     private var positionBuffer: UnsafeMutablePointer<UInt32>
+    private let chunkValues: UnsafeMutablePointer<UInt32>
 
     /// Current document, or `terminated`.
     @inline(__always)
@@ -65,6 +74,7 @@ public final class PostingsCursor {
         docs = .allocate(capacity: PostingsLayout.blockSize)
         freqs = .allocate(capacity: PostingsLayout.blockSize)
         positionBuffer = .allocate(capacity: 64)
+        chunkValues = .allocate(capacity: PostingsLayout.blockSize)
         if info.docFreq == 0 || skipStart > postings.count || state.pointee.nextDataOffset > postings.count {
             state.pointee.isCorrupt = info.docFreq != 0
             terminate()
@@ -78,6 +88,7 @@ public final class PostingsCursor {
         docs.deallocate()
         freqs.deallocate()
         positionBuffer.deallocate()
+        chunkValues.deallocate()
     }
 
     /// Frequency of the term in the current document.
@@ -203,6 +214,7 @@ public final class PostingsCursor {
             state.pointee.currentBlockBound = (lastDoc, maxFreq, minNorm)
             state.pointee.bufferCount = PostingsLayout.blockSize
             state.pointee.bufferPositionsOffset = Int(clamping: info.positionsOffset) &+ Int(positionsRelative)
+            state.pointee.bufferPositionsChunkIndex = Int(postings.load(fromByteOffset: entry + 15, as: UInt8.self))
             state.pointee.nextDataOffset += size
             state.pointee.nextBase = lastDoc
             state.pointee.nextBlock += 1
@@ -231,6 +243,7 @@ public final class PostingsCursor {
             state.pointee.currentBlockBound = (Self.terminated - 1, info.maxFreq, info.minNorm)
             state.pointee.bufferCount = count
             state.pointee.bufferPositionsOffset = Int(clamping: fullBlocks > 0 ? info.tailPositionsOffset : info.positionsOffset)
+            state.pointee.bufferPositionsChunkIndex = fullBlocks > 0 ? Int(info.tailPositionsIndex) : 0
             state.pointee.nextBlock += 1
         } else {
             return terminate()
@@ -238,53 +251,165 @@ public final class PostingsCursor {
         state.pointee.bufferIndex = 0
         state.pointee.positionsIndex = 0
         state.pointee.positionsOffset = state.pointee.bufferPositionsOffset
+        state.pointee.positionsChunkIndex = state.pointee.bufferPositionsChunkIndex
         state.pointee.doc = docs[0]
     }
 
     /// Decodes the positions of the current document (body terms only) and passes them to
-    /// `body`; `freq` values, strictly increasing. Returns nil (and marks the cursor corrupt)
+    /// `body`: `freq` values, strictly increasing. Returns nil (and marks the cursor corrupt)
     /// if the positions bytes are inconsistent.
     public func withPositions<R>(_ body: (UnsafeBufferPointer<UInt32>) -> R) -> R? {
-        if state.pointee.positionsIndex > state.pointee.bufferIndex {
-            state.pointee.positionsIndex = 0
-            state.pointee.positionsOffset = state.pointee.bufferPositionsOffset
+        let s = state
+        if s.pointee.positionsIndex > s.pointee.bufferIndex {
+            s.pointee.positionsIndex = 0
+            s.pointee.positionsOffset = s.pointee.bufferPositionsOffset
+            s.pointee.positionsChunkIndex = s.pointee.bufferPositionsChunkIndex
         }
-        // Skip the positions of earlier documents of the block: count varint terminators.
-        while state.pointee.positionsIndex < state.pointee.bufferIndex {
-            var remaining = Int(freqs[state.pointee.positionsIndex])
-            while remaining > 0 {
-                guard state.pointee.positionsOffset < positionsFile.count else {
+        // Skip the positions of earlier documents of the block, whole chunks without decoding.
+        var skip = 0
+        while s.pointee.positionsIndex < s.pointee.bufferIndex {
+            skip += Int(freqs[s.pointee.positionsIndex])
+            s.pointee.positionsIndex += 1
+        }
+        var index = s.pointee.positionsChunkIndex + skip
+        var offset = s.pointee.positionsOffset
+        while true {
+            guard let (count, size) = chunkShape(at: offset) else { return nil }
+            if index < count { break }
+            index -= count
+            offset += size
+        }
+        let count = Int(freqs[s.pointee.bufferIndex])
+        if count > s.pointee.positionCapacity {
+            positionBuffer.deallocate()
+            s.pointee.positionCapacity = max(count, s.pointee.positionCapacity * 2)
+            positionBuffer = .allocate(capacity: s.pointee.positionCapacity)
+        }
+        var position: UInt32 = 0
+        var written = 0
+        while written < count {
+            guard decodeChunk(at: offset) else { return nil }
+            let available = s.pointee.decodedChunkCount
+            while written < count && index < available {
+                let delta = chunkValues[index]
+                let (next, overflow) = position.addingReportingOverflow(delta)
+                guard !overflow, written == 0 || delta > 0 else {
                     fail()
                     return nil
                 }
-                if positionsFile[state.pointee.positionsOffset] < 0x80 { remaining -= 1 }
-                state.pointee.positionsOffset += 1
+                position = next
+                positionBuffer[written] = position
+                written += 1
+                index += 1
             }
-            state.pointee.positionsIndex += 1
-        }
-        let count = Int(freqs[state.pointee.bufferIndex])
-        if count > state.pointee.positionCapacity {
-            positionBuffer.deallocate()
-            state.pointee.positionCapacity = max(count, state.pointee.positionCapacity * 2)
-            positionBuffer = .allocate(capacity: state.pointee.positionCapacity)
-        }
-        var offset = state.pointee.positionsOffset
-        var position: UInt64 = 0
-        for i in 0..<count {
-            guard let delta = readVarInt(positionsFile, &offset) else {
-                fail()
-                return nil
+            if index == available {
+                offset += s.pointee.decodedChunkSize
+                index = 0
             }
-            position += delta
-            guard position <= UInt64(UInt32.max), i == 0 || delta > 0 else {
-                fail()
-                return nil
-            }
-            positionBuffer[i] = UInt32(position)
         }
-        state.pointee.positionsOffset = offset
-        state.pointee.positionsIndex = state.pointee.bufferIndex + 1
+        s.pointee.positionsOffset = offset
+        s.pointee.positionsChunkIndex = index
+        s.pointee.positionsIndex = s.pointee.bufferIndex + 1
         return body(UnsafeBufferPointer(start: positionBuffer, count: count))
+    }
+
+    /// Value count and byte size of the chunk at `offset` (a full chunk's size comes from its
+    /// width byte; the final varint chunk is decoded to learn its size).
+    private func chunkShape(at offset: Int) -> (Int, Int)? {
+        if offset == state.pointee.decodedChunkOffset {
+            return (state.pointee.decodedChunkCount, state.pointee.decodedChunkSize)
+        }
+        guard offset >= 0, offset < positionsFile.count else {
+            fail()
+            return nil
+        }
+        let width = positionsFile[offset]
+        if width <= 32 {
+            guard offset + PostingsLayout.chunkHeaderSize <= positionsFile.count else {
+                fail()
+                return nil
+            }
+            let exceptionBytes = Int(positionsFile.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self))
+            return (
+                PostingsLayout.blockSize,
+                PostingsLayout.chunkHeaderSize + BitPacking.packedByteCount(bitWidth: Int(width)) + exceptionBytes
+            )
+        }
+        guard decodeChunk(at: offset) else { return nil }
+        return (state.pointee.decodedChunkCount, state.pointee.decodedChunkSize)
+    }
+
+    /// Decodes the chunk at `offset` into `chunkValues` unless it is already there.
+    private func decodeChunk(at offset: Int) -> Bool {
+        let s = state
+        if offset == s.pointee.decodedChunkOffset { return true }
+        guard offset >= 0, offset < positionsFile.count else {
+            fail()
+            return false
+        }
+        let width = positionsFile[offset]
+        if width <= 32 {
+            let header = PostingsLayout.chunkHeaderSize
+            guard offset + header <= positionsFile.count else {
+                fail()
+                return false
+            }
+            let exceptionCount = Int(positionsFile[offset + 1])
+            let exceptionBytes = Int(positionsFile.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self))
+            let size = BitPacking.packedByteCount(bitWidth: Int(width))
+            let end = offset + header + size + exceptionBytes
+            guard end <= positionsFile.count, exceptionCount <= PostingsLayout.maxChunkExceptions else {
+                fail()
+                return false
+            }
+            BitPacking.unpack(positionsFile.baseAddress! + offset + header, bitWidth: Int(width), into: chunkValues)
+            // Patch the exceptions: their high bits go above the packed low bits.
+            var cursor = offset + header + size
+            let limit = UnsafeRawBufferPointer(rebasing: positionsFile[0..<end])
+            for _ in 0..<exceptionCount {
+                guard cursor < end else {
+                    fail()
+                    return false
+                }
+                let index = Int(positionsFile[cursor])
+                cursor += 1
+                guard index < PostingsLayout.blockSize, width < 32, let high = readVarInt(limit, &cursor),
+                    high > 0, high <= UInt64(UInt32.max >> UInt32(width))
+                else {
+                    fail()
+                    return false
+                }
+                chunkValues[index] |= UInt32(high) << UInt32(width)
+            }
+            guard cursor == end else {
+                fail()
+                return false
+            }
+            s.pointee.decodedChunkCount = PostingsLayout.blockSize
+            s.pointee.decodedChunkSize = end - offset
+        } else {
+            guard width == PostingsLayout.varintChunkMarker, offset + 1 < positionsFile.count else {
+                fail()
+                return false
+            }
+            let count = Int(positionsFile[offset + 1])
+            guard count > 0, count < PostingsLayout.blockSize else {
+                fail()
+                return false
+            }
+            var cursor = offset + 2
+            for i in 0..<count {
+                guard let value = readVarInt(positionsFile, &cursor), value <= UInt64(UInt32.max) else {
+                    fail()
+                    return false
+                }
+                chunkValues[i] = UInt32(value)
+            }
+            s.pointee.decodedChunkCount = count
+            s.pointee.decodedChunkSize = cursor - offset
+        }
+        s.pointee.decodedChunkOffset = offset
+        return true
     }
 }
 

@@ -120,10 +120,15 @@ package struct TermDictionary: @unchecked Sendable {
                 let maxFreq = try reader.readVarUInt32()
                 let minNorm = try reader.readUInt8()
                 var tail = positions
-                if docFreq >= UInt32(PostingsLayout.blockSize) { tail = try reader.readVarUInt64() &+ positions }
+                var tailIndex: UInt8 = 0
+                if docFreq >= UInt32(PostingsLayout.blockSize) {
+                    let packed = try reader.readVarUInt64()
+                    tail = (packed >> 7) &+ positions
+                    tailIndex = UInt8(packed & 127)
+                }
                 let info = TermInfo(
                     docFreq: docFreq, totalFreq: totalFreq, postingsOffset: postings, positionsOffset: positions,
-                    tailPositionsOffset: tail, maxFreq: maxFreq, minNorm: minNorm)
+                    tailPositionsOffset: tail, tailPositionsIndex: tailIndex, maxFreq: maxFreq, minNorm: minNorm)
                 previous = info
                 let keepGoing = try key.withUnsafeBytes { try visit($0, info) }
                 if !keepGoing { return }

@@ -76,9 +76,9 @@ public struct IndexDocument: Sendable {
 /// Limits of the format and analysis that users can run into (FORMAT.md §12).
 public enum IndexLimits {
     /// Positions skipped between paragraphs, so phrases and NEAR never match across them.
-    public static let paragraphGap = 256
+    public static let paragraphGap = 64
     /// Largest NEAR distance or phrase slop accepted; must stay below `paragraphGap`.
-    public static let maxProximity = 200
+    public static let maxProximity = 60
     /// Most documents in one segment (doc ids are u32, and one value is reserved as "no more docs").
     public static let maxDocumentsPerSegment = Int(Int32.max)
 }

@@ -1,8 +1,11 @@
 import ConcordIndex
 
 /// Phrase and NEAR matching in two phases: a conjunction of the terms' postings proposes
-/// documents, then their positions decide (ProximityMatcher) and give the frequency that
-/// BM25 scores with the summed idf of the terms.
+/// documents, then their positions decide (ProximityMatcher's definitions) and give the
+/// frequency that BM25 scores with the summed idf of the terms. Position lists live in
+/// per-term buffers owned by the scorer (no arrays per document). In top-k mode a candidate
+/// whose best possible score (frequency at most the smallest term frequency) cannot beat
+/// the threshold is skipped before its positions are read.
 final class ProximityScorer: DocScorer {
     enum Shape {
         case phrase(offsets: [Int], slop: Int)
@@ -16,10 +19,20 @@ final class ProximityScorer: DocScorer {
     let bm25: BM25
     let normalization: UnsafePointer<Double>
     let norms: UnsafeRawBufferPointer
-    private let order: [Int]
-    private var lists: [[UInt32]]
-    private(set) var frequency = 0
-    private var corrupt = false
+    /// When set, candidates that cannot score above `threshold.pointee` are skipped.
+    var threshold: UnsafePointer<Double>?
+    /// Whether a candidate was skipped by the threshold (the count is then a lower bound).
+    private(set) var pruned = false
+
+    private let count: Int
+    private let order: UnsafeMutablePointer<Int>
+    private let lists: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let capacities: UnsafeMutablePointer<Int>
+    private let offsets: UnsafeMutablePointer<Int>
+    private let state: UnsafeMutablePointer<(frequency: Int, corrupt: Bool)>
+    private let isSimplePhrase: Bool
+    private let slop: Int
 
     init(
         cursors: [PostingsCursor], shape: Shape, idf: Double, bm25: BM25, normalization: UnsafePointer<Double>,
@@ -31,57 +44,140 @@ final class ProximityScorer: DocScorer {
         self.bm25 = bm25
         self.normalization = normalization
         self.norms = norms
-        order = cursors.indices.sorted { cursors[$0].info.docFreq < cursors[$1].info.docFreq }
-        lists = [[UInt32]](repeating: [], count: cursors.count)
+        count = cursors.count
+        order = .allocate(capacity: count)
+        let sorted = cursors.indices.sorted { cursors[$0].info.docFreq < cursors[$1].info.docFreq }
+        for (i, index) in sorted.enumerated() { order[i] = index }
+        lists = .allocate(capacity: count)
+        lengths = .allocate(capacity: count)
+        capacities = .allocate(capacity: count)
+        offsets = .allocate(capacity: count)
+        for i in 0..<count {
+            capacities[i] = 64
+            lists[i] = .allocate(capacity: 64)
+            lengths[i] = 0
+            offsets[i] = 0
+        }
+        if case .phrase(let phraseOffsets, let phraseSlop) = shape {
+            for i in 0..<count { offsets[i] = phraseOffsets[i] }
+            isSimplePhrase = true
+            slop = phraseSlop
+        } else {
+            isSimplePhrase = false
+            slop = 0
+        }
+        state = .allocate(capacity: 1)
+        state.initialize(to: (0, false))
         super.init()
         doc = next(from: cursors[order[0]].doc)
     }
 
+    deinit {
+        for i in 0..<count { lists[i].deallocate() }
+        lists.deallocate()
+        lengths.deallocate()
+        capacities.deallocate()
+        offsets.deallocate()
+        order.deallocate()
+        state.deallocate()
+    }
+
+    var frequency: Int { state.pointee.frequency }
     override var cost: Int { Int(cursors[order[0]].info.docFreq) }
-    override var isCorrupt: Bool { corrupt || cursors.contains { $0.isCorrupt } }
+    override var isCorrupt: Bool { state.pointee.corrupt || cursors.contains { $0.isCorrupt } }
 
     /// Leapfrogs to a document holding every term, then verifies positions; repeats until one matches.
     private func next(from start: UInt32) -> UInt32 {
         var target = start
-        while target != terminated {
-            var aligned = true
-            for index in order {
-                let found = cursors[index].seek(to: target)
+        let lead = cursors[order[0]]
+        outer: while target != terminated {
+            for i in 1..<count {
+                let cursor = cursors[order[i]]
+                let found = cursor.seek(to: target)
                 if found != target {
-                    target = found
-                    aligned = false
-                    break
+                    target = lead.seek(to: found)
+                    continue outer
                 }
             }
-            if !aligned { continue }
-            frequency = verify()
+            if let threshold {
+                var minimum = UInt32.max
+                for i in 0..<count { minimum = min(minimum, cursors[i].freq) }
+                let best = bm25.score(
+                    tf: Double(minimum), normalization: normalization[Int(norms[Int(target)])], idf: idf)
+                if best * (1 + 1e-9) <= threshold.pointee {
+                    pruned = true
+                    target = lead.advance()
+                    continue
+                }
+            }
+            let frequency = verify()
+            state.pointee.frequency = frequency
             if frequency > 0 { return target }
-            target = cursors[order[0]].advance()
+            target = lead.advance()
         }
         return terminated
     }
 
-    private func verify() -> Int {
-        for index in cursors.indices {
-            let copied: Bool? = cursors[index].withPositions { positions in
-                lists[index].removeAll(keepingCapacity: true)
-                lists[index].append(contentsOf: positions)
+    /// Copies every term's positions of the current document into its buffer.
+    private func loadPositions() -> Bool {
+        for index in 0..<count {
+            let ok: Bool? = cursors[index].withPositions { positions in
+                if positions.count > capacities[index] {
+                    lists[index].deallocate()
+                    capacities[index] = max(positions.count, capacities[index] * 2)
+                    lists[index] = .allocate(capacity: capacities[index])
+                }
+                lists[index].update(from: positions.baseAddress!, count: positions.count)
+                lengths[index] = positions.count
                 return true
             }
-            if copied == nil {
-                corrupt = true
-                return 0
+            if ok == nil {
+                state.pointee.corrupt = true
+                return false
             }
         }
-        switch shape {
-        case .phrase(let offsets, let slop):
-            return ProximityMatcher.phraseFrequency(lists, offsets: offsets, slop: slop)
-        case .near(let groups, let lengths, let distance, let ordered):
-            let operands = groups.enumerated().map { j, group in
-                ProximityMatcher.spanOccurrences(group.map { lists[$0.cursor] }, offsets: group.map(\.offset), length: lengths[j])
-            }
-            return ProximityMatcher.nearMatches(operands, distance: distance, ordered: ordered).count
+        return true
+    }
+
+    private func verify() -> Int {
+        guard loadPositions() else { return 0 }
+        if isSimplePhrase { return phraseFrequency() }
+        guard case .near(let groups, let spanLengths, let distance, let ordered) = shape else { return 0 }
+        let operands = groups.enumerated().map { j, group in
+            ProximityMatcher.spanOccurrences(
+                group.map { Array(UnsafeBufferPointer(start: lists[$0.cursor], count: lengths[$0.cursor])) },
+                offsets: group.map(\.offset), length: spanLengths[j])
         }
+        return ProximityMatcher.nearMatches(operands, distance: distance, ordered: ordered).count
+    }
+
+    /// ProximityMatcher.phraseStarts over the raw buffers, counting instead of collecting.
+    private func phraseFrequency() -> Int {
+        var cursorsInLists = [Int](repeating: 0, count: count)
+        let span = offsets[count - 1] - offsets[0]
+        var matches = 0
+        let first = lists[0]
+        for k in 0..<lengths[0] {
+            let p0 = Int(first[k])
+            var previous = p0
+            var ok = true
+            for i in 1..<count {
+                let minimum = previous + (offsets[i] - offsets[i - 1])
+                let list = lists[i]
+                var c = cursorsInLists[i]
+                let length = lengths[i]
+                while c < length && Int(list[c]) < minimum { c += 1 }
+                cursorsInLists[i] = c
+                if c == length { return matches }
+                previous = Int(list[c])
+                if previous - p0 - span > slop {
+                    ok = false
+                    break
+                }
+            }
+            if ok { matches += 1 }
+        }
+        return matches
     }
 
     override func advance() -> UInt32 {
@@ -97,6 +193,6 @@ final class ProximityScorer: DocScorer {
     }
 
     override func score() -> Double {
-        bm25.score(tf: Double(frequency), normalization: normalization[Int(norms[Int(doc)])], idf: idf)
+        bm25.score(tf: Double(state.pointee.frequency), normalization: normalization[Int(norms[Int(doc)])], idf: idf)
     }
 }

@@ -126,10 +126,18 @@ public final class Searcher {
             }
             return TopDocs(entries: collector.sorted(), totalHits: total, totalIsLowerBound: pruned)
         }
+        let thresholdBox = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        defer { thresholdBox.deallocate() }
+        var proximityPruned = false
         for (index, segment) in snapshot.segments.enumerated() {
             let builder = ScorerBuilder(
                 segment: segment, bm25: options.bm25, bodyNormalization: body, titleNormalization: title)
+            thresholdBox.pointee = collector.threshold
             let scorer = try builder.build(plan)
+            let proximity = options.exactCount || !constraint.isEmpty ? nil : scorer as? ProximityScorer
+            // A lone phrase or NEAR skips candidates that cannot enter the top k (before reading
+            // positions); the threshold must be current before the first candidate too.
+            proximity?.threshold = UnsafePointer(thresholdBox)
             let base = snapshot.segmentBases[index]
             while scorer.doc != terminated {
                 let doc = scorer.doc
@@ -138,17 +146,19 @@ public final class Searcher {
                     if allowed {
                         total += 1
                         collector.offer(score: scorer.score(), global: base + UInt64(doc), segment: index, doc: doc)
+                        thresholdBox.pointee = collector.threshold
                     }
                 }
                 scorer.advance()
             }
+            proximityPruned = proximityPruned || (proximity?.pruned ?? false)
             if scorer.isCorrupt {
                 throw IndexCorruption(
                     file: segment.fileNames[1], offset: nil,
                     reason: "postings are inconsistent (run `concord check` and rebuild the index)")
             }
         }
-        return TopDocs(entries: collector.sorted(), totalHits: total, totalIsLowerBound: false)
+        return TopDocs(entries: collector.sorted(), totalHits: total, totalIsLowerBound: proximityPruned)
     }
 
     private func accepts(_ constraint: ParagraphConstraint, plan: QueryPlan, segment: SegmentReader, doc: UInt32) throws
