@@ -62,6 +62,7 @@ package enum StoredRecord {
             }
         }
         out.appendVarUInt64(UInt64(document.paragraphs.count))
+        let sourceBytes = Array(document.source.utf8)
         for (index, paragraph) in document.paragraphs.enumerated() {
             appendString(paragraph.label, to: &out)
             out.appendUInt8(paragraph.kind)
@@ -71,10 +72,27 @@ package enum StoredRecord {
             } else {
                 out.appendUInt8(0)
             }
+            let runs = storeText ? paragraph.sourceMap : []
+            if storeText, let gaps = derivableGaps(paragraph, sourceBytes: sourceBytes) {
+                // Text made of source runs plus a few synthetic bytes: store only the gaps.
+                out.appendUInt8(1)
+                out.appendVarUInt64(UInt64(paragraphRanges[index].0))
+                out.appendVarUInt64(UInt64(paragraphRanges[index].1))
+                out.appendVarUInt64(UInt64(runs.count))
+                for (run, gap) in zip(runs, gaps.dropLast()) {
+                    out.appendVarUInt64(UInt64(gap.count))
+                    gap.withUnsafeBytes { out.append(contentsOf: $0) }
+                    out.appendVarUInt64(UInt64(run.sourceStart))
+                    out.appendVarUInt64(UInt64(run.length))
+                }
+                out.appendVarUInt64(UInt64(gaps.last!.count))
+                gaps.last!.withUnsafeBytes { out.append(contentsOf: $0) }
+                continue
+            }
+            out.appendUInt8(0)
             appendString(storeText ? paragraph.text : "", to: &out)
             out.appendVarUInt64(UInt64(paragraphRanges[index].0))
             out.appendVarUInt64(UInt64(paragraphRanges[index].1))
-            let runs = storeText ? paragraph.sourceMap : []
             out.appendVarUInt64(UInt64(runs.count))
             for run in runs {
                 out.appendVarUInt64(UInt64(run.textStart))
@@ -84,6 +102,26 @@ package enum StoredRecord {
         }
     }
 
+    /// If `paragraph.text` is exactly its source runs (in order, copied from `sourceBytes`)
+    /// with synthetic bytes between them, returns those synthetic gaps (runs + 1 of them).
+    private static func derivableGaps(_ paragraph: IndexParagraph, sourceBytes: [UInt8]) -> [[UInt8]]? {
+        let text = Array(paragraph.text.utf8)
+        var gaps: [[UInt8]] = []
+        var cursor = 0
+        for run in paragraph.sourceMap {
+            let textStart = Int(run.textStart)
+            let sourceStart = Int(run.sourceStart)
+            let length = Int(run.length)
+            guard textStart >= cursor, textStart + length <= text.count, sourceStart + length <= sourceBytes.count,
+                text[textStart..<(textStart + length)] == sourceBytes[sourceStart..<(sourceStart + length)]
+            else { return nil }
+            gaps.append(Array(text[cursor..<textStart]))
+            cursor = textStart + length
+        }
+        gaps.append(Array(text[cursor...]))
+        return gaps
+    }
+
     /// Decodes a record. Without `includeText`, source and paragraph texts are skipped (cheap).
     package static func decode(_ reader: inout ByteReader, includeText: Bool) throws -> StoredDocument {
         let flags = try reader.readUInt8()
@@ -91,6 +129,7 @@ package enum StoredRecord {
         let id = try readString(&reader)
         let title = try readString(&reader)
         let source = includeText ? try readString(&reader) : try skipString(&reader)
+        let sourceBytes = includeText ? Array(source.utf8) : []
         let fieldCount = try readCount(&reader)
         var fields: [(name: String, value: IndexFieldValue)] = []
         for _ in 0..<fieldCount {
@@ -114,17 +153,51 @@ package enum StoredRecord {
             let kind = try reader.readUInt8()
             let hasVerb = try reader.readUInt8()
             let verb = hasVerb != 0 ? try readString(&reader) : nil
-            let text = includeText ? try readString(&reader) : try skipString(&reader)
-            let first = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
-            let end = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
-            let runCount = try readCount(&reader)
+            let mode = try reader.readUInt8()
+            var text = ""
             var runs: [SourceRun] = []
-            if includeText { runs.reserveCapacity(runCount) }
-            for _ in 0..<runCount {
-                let textStart = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
-                let sourceStart = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
-                let length = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
-                if includeText { runs.append(SourceRun(textStart: textStart, sourceStart: sourceStart, length: length)) }
+            let first: UInt32
+            let end: UInt32
+            switch mode {
+            case 0:
+                text = includeText ? try readString(&reader) : try skipString(&reader)
+                first = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                end = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                let runCount = try readCount(&reader)
+                if includeText { runs.reserveCapacity(runCount) }
+                for _ in 0..<runCount {
+                    let textStart = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                    let sourceStart = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                    let length = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                    if includeText {
+                        runs.append(SourceRun(textStart: textStart, sourceStart: sourceStart, length: length))
+                    }
+                }
+            case 1:
+                first = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                end = UInt32(truncatingIfNeeded: try reader.readVarUInt64())
+                let runCount = try readCount(&reader)
+                var bytes: [UInt8] = []
+                for _ in 0..<runCount {
+                    let gapBytes = try reader.readBytes(try readCount(&reader))
+                    if includeText { bytes.append(contentsOf: gapBytes) }
+                    let sourceStart = Int(clamping: try reader.readVarUInt64())
+                    let length = Int(clamping: try reader.readVarUInt64())
+                    if includeText {
+                        guard length <= sourceBytes.count, sourceStart <= sourceBytes.count - length else {
+                            throw reader.corruption("paragraph run outside the source text")
+                        }
+                        runs.append(
+                            SourceRun(
+                                textStart: UInt32(bytes.count), sourceStart: UInt32(sourceStart), length: UInt32(length)))
+                        bytes.append(contentsOf: sourceBytes[sourceStart..<(sourceStart + length)])
+                    }
+                }
+                let trailing = try reader.readBytes(try readCount(&reader))
+                if includeText { bytes.append(contentsOf: trailing) }
+                if includeText { text = String(decoding: bytes, as: UTF8.self) }
+            default:
+                throw reader.corruption("unknown paragraph text mode \(mode)")
             }
             paragraphs.append(
                 StoredParagraph(

@@ -161,6 +161,10 @@ public final class IndexWriter {
     public func commit() throws -> CommitSummary {
         try flush()
         try writePendingDeletes()
+        // A segment whose documents are all deleted holds nothing: drop it from the commit.
+        let emptied = manifest.segments.filter { $0.deletedCount == $0.documentCount }.map(\.id)
+        manifest.segments.removeAll { emptied.contains($0.id) }
+        for id in emptied { readers[id] = nil }
         if options.automaticMerges { try mergeTiers() }
         manifest.generation += 1
         try manifest.commit(directory: directory)
