@@ -93,7 +93,10 @@ public enum Indexer {
             case .number(let number): return (name, .number(number))
             }
         }
+        // Series and citation keys of UN documents (drafting tools, issue 10).
+        let seriesFields = SeriesKeys.indexFields(for: document)
         return IndexDocument(
-            id: document.id, title: document.title, source: document.source, paragraphs: paragraphs, fields: fields)
+            id: document.id, title: document.title, source: document.source, paragraphs: paragraphs,
+            fields: fields + seriesFields)
     }
 }

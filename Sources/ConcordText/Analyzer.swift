@@ -101,7 +101,7 @@ private struct StemmingSink<Target: AnalyzedTokenSink>: TokenSink {
     let stemmer: Porter2Stemmer
 
     mutating func token(_ term: UnsafeRawBufferPointer, position: Int, start: Int, end: Int, isWhole: Bool) {
-        if cache != nil, !isWhole, Self.containsLetter(term) {
+        if cache != nil, Analyzer.stems(term, isWhole: isWhole) {
             let stem = cache!.stem(term, using: stemmer)
             target.pointee.token(
                 stem: stem, surface: term, position: position, start: start, end: end, isWhole: false)
@@ -111,9 +111,16 @@ private struct StemmingSink<Target: AnalyzedTokenSink>: TokenSink {
         }
     }
 
-    /// Folded numbers are ASCII digits only; any other byte is part of a letter.
+}
+
+extension Analyzer {
+    /// Whether the stemming analyzer stems a token: parts containing a letter are stemmed;
+    /// numbers and whole compounds are kept as they are. The index writer, which stems lazily
+    /// (once per new surface form), uses the same rule.
     @inline(__always)
-    private static func containsLetter(_ term: UnsafeRawBufferPointer) -> Bool {
+    public static func stems(_ term: UnsafeRawBufferPointer, isWhole: Bool) -> Bool {
+        if isWhole { return false }
+        // Folded numbers are ASCII digits only; any other byte is part of a letter.
         for byte in term where byte &- UInt8(ascii: "0") > 9 { return true }
         return false
     }

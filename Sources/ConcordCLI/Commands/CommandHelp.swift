@@ -17,6 +17,10 @@ package enum CommandHelp {
         case "stats": return "concord stats [--json] [--index DIR]"
         case "check": return "concord check [--deep] [--index DIR]"
         case "analyze": return "concord analyze TEXT [--json] [--no-stem]"
+        case "series": return "concord series [NAME] [--all] [-k N] [--json] [--index DIR]"
+        case "history": return "concord history TEXT [--series NAME] [--threshold X] [--json] [--index DIR]"
+        case "diff": return "concord diff A [B] [--changes] [--threshold X] [--json] [--index DIR]"
+        case "similar": return "concord similar TEXT|ID#PARA [-k N] [--candidates N] [--json] [--index DIR]"
         default: return "concord [COMMAND] [OPTIONS]"
         }
     }

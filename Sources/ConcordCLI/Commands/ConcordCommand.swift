@@ -28,6 +28,10 @@ package enum ConcordCommand {
         ("stats", "documents, terms, segments and sizes"),
         ("check [--deep]", "verify checksums and structure"),
         ("analyze TEXT", "show the tokens, positions and stems of a text"),
+        ("series [NAME]", "recurring resolutions and their members by year"),
+        ("history TEXT", "a phrase or paragraph through the years of a series (--series NAME)"),
+        ("diff A [B]", "paragraph-aligned comparison of two documents (kept, reworded, moved, added, removed)"),
+        ("similar TEXT", "precedents: paragraphs sharing the most wording with TEXT or ID#PARA"),
     ]
 
     /// Runs the program with `arguments` (without the program name) and returns the exit code.
@@ -62,6 +66,10 @@ package enum ConcordCommand {
             case "stats": return try StatsCommand.run(arguments)
             case "check": return try CheckCommand.run(arguments)
             case "analyze": return try AnalyzeCommand.run(arguments)
+            case "series": return try SeriesCommand.run(arguments)
+            case "history": return try HistoryCommand.run(arguments)
+            case "diff": return try DiffCommand.run(arguments)
+            case "similar": return try SimilarCommand.run(arguments)
             default:
                 throw UsageError("unknown command '\(name)'", command: "")
             }
@@ -117,7 +125,8 @@ package enum ConcordCommand {
             "", "Every command takes --index DIR (default: $CONCORD_INDEX or index-data/index) and --help.",
             "With no command, concord opens the REPL, building the default index from index-data/corpus if needed.",
             "Queries: words (ranked OR), +must -not, AND OR NOT ( ), \"phrase\", \"phrase\"~N, NEAR/N(a b),",
-            "ONEAR/N(a b), =exact, prefix*, title:, symbol:A/RES/7*, year:2010..2015, session:, para:op, verb:urges.",
+            "ONEAR/N(a b), =exact, prefix*, title:, symbol:A/RES/7*, year:2010..2015, session:, para:op, verb:urges,",
+            "series:NAME (see `concord series`).",
         ]
         return lines.joined(separator: "\n")
     }

@@ -127,6 +127,8 @@ struct ReplSession {
             } catch {
                 _ = ConcordCommand.report(error)
             }
+        case ":series", ":history", ":diff", ":similar":
+            drafting(parts[0], argument)
         case ":stats":
             let snapshot = index.snapshot
             print("\(snapshot.liveDocumentCount) documents, \(snapshot.segments.count) segments, commit \(snapshot.manifest.generation)")
@@ -134,6 +136,33 @@ struct ReplSession {
             printError("unknown command \(parts[0]); type :help")
         }
         return true
+    }
+
+    /// The drafting commands (`:series`, `:history`, `:diff`, `:similar`): the same options
+    /// and output as on the command line.
+    private func drafting(_ name: String, _ argument: String) {
+        let command = String(name.dropFirst())
+        let words = DraftingOutput.words(argument)
+        do {
+            let output: String
+            switch command {
+            case "series":
+                let parsed = try ArgumentParser.parse(words, specs: SeriesCommand.options, command: command)
+                output = try SeriesCommand.render(parsed, index: index, styled: styled, json: json)
+            case "history":
+                let parsed = try ArgumentParser.parse(words, specs: HistoryCommand.options, command: command)
+                output = try HistoryCommand.render(parsed, index: index, styled: styled, json: json)
+            case "diff":
+                let parsed = try ArgumentParser.parse(words, specs: DiffCommand.options, command: command)
+                output = try DiffCommand.render(parsed, index: index, styled: styled, json: json)
+            default:
+                let parsed = try ArgumentParser.parse(words, specs: SimilarCommand.options, command: command)
+                output = try SimilarCommand.render(parsed, index: index, styled: styled, json: json)
+            }
+            print(output)
+        } catch {
+            _ = ConcordCommand.report(error)
+        }
     }
 
     static func onOff(_ text: String) -> Bool? {
@@ -153,6 +182,8 @@ struct ReplSession {
           :and / :or        default operator         :explain on|off  score trees
           :json on|off      JSON output              :show ID[#PARA]  a document or paragraph
           :cite ID#PARA     a citation               :stats           index summary
+          :series [NAME]    recurring resolutions    :history TEXT    a phrase through a series
+          :diff A [B]       compare two documents    :similar TEXT    precedents (or ID#PARA)
           :help             this text                :quit            leave (or Ctrl-D)
         """
 }

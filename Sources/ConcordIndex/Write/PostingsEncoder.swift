@@ -1,3 +1,14 @@
+/// The posting log of a segment buffer as raw pointers, valid during serialization (no
+/// array retains or bounds checks per posting).
+package struct PostingLog {
+    package var docs: UnsafePointer<UInt32>
+    package var freqs: UnsafePointer<UInt32>
+    package var positionStarts: UnsafePointer<UInt32>
+    package var positions: UnsafePointer<UInt32>
+    package var bodyNorms: UnsafePointer<UInt8>
+    package var titleNorms: UnsafePointer<UInt8>
+}
+
 /// Encodes one term's postings and positions (FORMAT.md §5): a skip entry per full block of
 /// 128 documents, the bit-packed blocks (doc deltas, then frequencies minus one), a varint
 /// tail, and the positions as per-document delta varints.
@@ -16,12 +27,12 @@ package struct PostingsEncoder {
 
     /// Encodes the postings at `indices` of `buffer`'s log (ascending docs).
     package mutating func encode(
-        postings indices: ArraySlice<UInt32>, buffer: SegmentBuffer, withPositions: Bool, postingsOut: inout ByteWriter,
-        positionsOut: inout ByteWriter, postingsBase: Int, positionsBase: Int
+        postings indices: UnsafeBufferPointer<UInt32>, log: PostingLog, withPositions: Bool, isTitle: Bool,
+        postingsOut: inout ByteWriter, positionsOut: inout ByteWriter
     ) -> TermInfo {
         let termStart = UInt64(postingsOut.count)
         let positionsStart = UInt64(positionsOut.count)
-        let norms = normsFor(buffer: buffer, indices: indices)
+        let norms = isTitle ? log.titleNorms : log.bodyNorms
         var totalFreq: UInt64 = 0
         var maxFreq: UInt32 = 0
         var minNorm: UInt8 = 255
@@ -42,14 +53,14 @@ package struct PostingsEncoder {
             for i in 0..<PostingsLayout.blockSize {
                 let posting = Int(indices[cursor])
                 cursor += 1
-                let doc = buffer.postingDoc[posting]
-                let freq = buffer.postingFreq[posting]
+                let doc = log.docs[posting]
+                let freq = log.freqs[posting]
                 docs[i] = doc
                 freqs[i] = freq - 1
                 blockMaxFreq = max(blockMaxFreq, freq)
                 blockMinNorm = min(blockMinNorm, norms[Int(doc)])
                 totalFreq += UInt64(freq)
-                if withPositions { appendPositions(posting, buffer: buffer, to: &positionsOut) }
+                if withPositions { appendPositions(posting, log: log, to: &positionsOut) }
             }
             let docBits = docs.withUnsafeBufferPointer { BitPacking.deltaBitWidth(of: $0.baseAddress!, base: previousDoc) }
             let freqBits = freqs.withUnsafeBufferPointer {
@@ -73,8 +84,8 @@ package struct PostingsEncoder {
         while cursor < indices.endIndex {
             let posting = Int(indices[cursor])
             cursor += 1
-            let doc = buffer.postingDoc[posting]
-            let freq = buffer.postingFreq[posting]
+            let doc = log.docs[posting]
+            let freq = log.freqs[posting]
             let delta = UInt64(doc - previousDoc)
             if freq == 1 {
                 blocks.appendVarUInt64(delta << 1 | 1)
@@ -86,7 +97,7 @@ package struct PostingsEncoder {
             totalFreq += UInt64(freq)
             maxFreq = max(maxFreq, freq)
             minNorm = min(minNorm, norms[Int(doc)])
-            if withPositions { appendPositions(posting, buffer: buffer, to: &positionsOut) }
+            if withPositions { appendPositions(posting, log: log, to: &positionsOut) }
         }
         if withPositions { finishPositions(to: &positionsOut) }
         skips.withUnsafeBytes { postingsOut.append(contentsOf: $0) }
@@ -98,20 +109,14 @@ package struct PostingsEncoder {
             maxFreq: maxFreq, minNorm: minNorm)
     }
 
-    private func normsFor(buffer: SegmentBuffer, indices: ArraySlice<UInt32>) -> [UInt8] {
-        guard let first = indices.first else { return buffer.bodyNorms }
-        let isTitle = buffer.interner.withKey(buffer.postingTerm[Int(first)]) { $0.first == TermField.title.rawValue }
-        return isTitle ? buffer.titleNorms : buffer.bodyNorms
-    }
-
     /// Appends a document's positions (first absolute, then deltas) to the term's chunk stream:
     /// full chunks of 128 values are bit-packed behind a width byte (FORMAT.md §5).
-    private mutating func appendPositions(_ posting: Int, buffer: SegmentBuffer, to out: inout ByteWriter) {
-        let start = Int(buffer.postingPositionStart[posting])
-        let freq = Int(buffer.postingFreq[posting])
+    private mutating func appendPositions(_ posting: Int, log: PostingLog, to out: inout ByteWriter) {
+        let start = Int(log.positionStarts[posting])
+        let freq = Int(log.freqs[posting])
         var previous: UInt32 = 0
         for i in start..<(start + freq) {
-            let position = buffer.positions[i]
+            let position = log.positions[i]
             chunk[chunkCount] = position - previous
             chunkCount += 1
             previous = position

@@ -62,7 +62,7 @@ package struct SegmentBuffer {
     private let analyzerBox = AnalyzerBox()
     private var keyScratch: [UInt8] = []
     /// Tokens longer than the maximum term length that were skipped.
-    package var skippedLongTerms: Int { analyzerBox.analyzer.skippedLongTerms }
+    package var skippedLongTerms: Int { analyzerBox.tokenizer.skippedLongTerms + analyzerBox.analyzer.skippedLongTerms }
 
     /// Whether texts are stored (see `StoredRecord.encode`).
     package let storeText: Bool
@@ -140,13 +140,13 @@ package struct SegmentBuffer {
 
     // MARK: Analysis
 
-    private struct BodySink: AnalyzedTokenSink {
+    /// Body tokens come straight from the tokenizer: a surface form is stemmed only the first
+    /// time this buffer sees it (its exact id then remembers the stem's id), so running text
+    /// costs one hash lookup per token and no stem-cache lookup.
+    private struct BodySink: TokenSink {
         var buffer: UnsafeMutablePointer<SegmentBuffer>
-        mutating func token(
-            stem: UnsafeRawBufferPointer, surface: UnsafeRawBufferPointer, position: Int, start: Int, end: Int,
-            isWhole: Bool
-        ) {
-            buffer.pointee.addBodyToken(stem: stem, surface: surface, position: UInt32(truncatingIfNeeded: position))
+        mutating func token(_ term: UnsafeRawBufferPointer, position: Int, start: Int, end: Int, isWhole: Bool) {
+            buffer.pointee.addBodyToken(surface: term, isWhole: isWhole, position: UInt32(truncatingIfNeeded: position))
         }
     }
 
@@ -168,7 +168,7 @@ package struct SegmentBuffer {
             let box = analyzerBox
             return withUnsafeMutablePointer(to: &self) { me in
                 var sink = BodySink(buffer: me)
-                return box.analyzer.analyze(UnsafeRawBufferPointer(utf8), firstPosition: firstPosition, into: &sink)
+                return box.tokenizer.tokenize(UnsafeRawBufferPointer(utf8), firstPosition: firstPosition, into: &sink)
             }
         }
     }
@@ -185,15 +185,20 @@ package struct SegmentBuffer {
         }
     }
 
-    private mutating func addBodyToken(stem: UnsafeRawBufferPointer, surface: UnsafeRawBufferPointer, position: UInt32) {
-        // The exact form is looked up first: once seen, its stem's id is remembered, so running
-        // text costs one hash lookup per token.
+    private mutating func addBodyToken(surface: UnsafeRawBufferPointer, isWhole: Bool, position: UInt32) {
         let exact = internKey(field: .exact, surface)
         var stemId: UInt32
-        if Int(exact.id) < stemOfExact.count, stemOfExact[Int(exact.id)] != UInt32.max {
+        if !exact.isNew, stemOfExact[Int(exact.id)] != UInt32.max {
             stemId = stemOfExact[Int(exact.id)]
         } else {
-            stemId = internKey(field: .body, stem).id
+            if Analyzer.stems(surface, isWhole: isWhole) {
+                let length = analyzerBox.stem(surface)
+                stemId = analyzerBox.stemBuffer.withUnsafeBytes {
+                    internKey(field: .body, UnsafeRawBufferPointer(rebasing: $0[0..<length])).id
+                }
+            } else {
+                stemId = internKey(field: .body, surface).id
+            }
             setStem(of: exact.id, to: stemId)
         }
         occurrence(of: exact.id, position: nil)
@@ -367,4 +372,13 @@ package struct SegmentBuffer {
 /// through a pointer while the analyzer runs.
 private final class AnalyzerBox {
     var analyzer = Analyzer(stemming: true)
+    var tokenizer = Tokenizer()
+    let stemmer = Porter2Stemmer()
+    var stemBuffer = [UInt8](repeating: 0, count: Tokenizer.maxTermBytes + 1)
+
+    /// Stems `word` into `stemBuffer`; returns the stem's length.
+    func stem(_ word: UnsafeRawBufferPointer) -> Int {
+        if stemBuffer.count < word.count { stemBuffer = [UInt8](repeating: 0, count: word.count) }
+        return stemBuffer.withUnsafeMutableBytes { stemmer.stem(word, into: $0) }
+    }
 }

@@ -37,15 +37,19 @@ package enum SegmentSerializer {
 
         var dictionary = TermDictionaryWriter()
         var encoder = PostingsEncoder()
-        for termId in buffer.interner.sortedIds() {
-            let range = starts[Int(termId)]..<starts[Int(termId) + 1]
-            if range.isEmpty { continue }
-            let hasPositions = buffer.interner.withKey(termId) { $0.first == TermField.body.rawValue }
-            let info = encoder.encode(
-                postings: order[range], buffer: buffer, withPositions: hasPositions, postingsOut: &postingsOut,
-                positionsOut: &positionsOut, postingsBase: FileEnvelope.headerSize,
-                positionsBase: FileEnvelope.headerSize)
-            buffer.interner.withKey(termId) { dictionary.add(key: $0, info: info) }
+        withPostingLog(buffer) { log in
+            order.withUnsafeBufferPointer { order in
+                for termId in buffer.interner.sortedIds() {
+                    let range = starts[Int(termId)]..<starts[Int(termId) + 1]
+                    if range.isEmpty { continue }
+                    let field = buffer.interner.withKey(termId) { $0.first ?? 0 }
+                    let info = encoder.encode(
+                        postings: UnsafeBufferPointer(rebasing: order[range]), log: log,
+                        withPositions: field == TermField.body.rawValue, isTitle: field == TermField.title.rawValue,
+                        postingsOut: &postingsOut, positionsOut: &positionsOut)
+                    buffer.interner.withKey(termId) { dictionary.add(key: $0, info: info) }
+                }
+            }
         }
         dictionary.finish(into: &termsOut)
 
@@ -89,6 +93,31 @@ package enum SegmentSerializer {
         return Summary(
             documentCount: UInt32(docCount), deletedCount: deleted, totalBodyLength: buffer.totalBodyLength,
             totalTitleLength: buffer.totalTitleLength, fileSizes: sizes)
+    }
+
+    private static func withPostingLog(_ buffer: SegmentBuffer, _ body: (PostingLog) throws -> Void) rethrows {
+        try buffer.postingDoc.withUnsafeBufferPointer { docs in
+            try buffer.postingFreq.withUnsafeBufferPointer { freqs in
+                try buffer.postingPositionStart.withUnsafeBufferPointer { starts in
+                    try buffer.positions.withUnsafeBufferPointer { positions in
+                        try buffer.bodyNorms.withUnsafeBufferPointer { bodyNorms in
+                            try buffer.titleNorms.withUnsafeBufferPointer { titleNorms in
+                                // Empty arrays may have no base address; a dangling one is never read.
+                                let placeholder32 = UnsafePointer<UInt32>(bitPattern: 4)!
+                                let placeholder8 = UnsafePointer<UInt8>(bitPattern: 1)!
+                                try body(
+                                    PostingLog(
+                                        docs: docs.baseAddress ?? placeholder32, freqs: freqs.baseAddress ?? placeholder32,
+                                        positionStarts: starts.baseAddress ?? placeholder32,
+                                        positions: positions.baseAddress ?? placeholder32,
+                                        bodyNorms: bodyNorms.baseAddress ?? placeholder8,
+                                        titleNorms: titleNorms.baseAddress ?? placeholder8))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Creates (or truncates) `path`, writes `bytes`, fsyncs.

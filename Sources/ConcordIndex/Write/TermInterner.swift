@@ -22,13 +22,28 @@ package struct TermInterner {
         offsets.append(0)
     }
 
+    /// Multiply-xorshift over 8-byte words (keys are short; one multiply per word).
     @inline(__always)
     private static func hash(_ key: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for byte in key {
-            h = (h ^ UInt32(byte)) &* 16_777_619
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var i = 0
+        let count = key.count
+        while i + 8 <= count {
+            let word = key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
         }
-        return h ^ (h >> 15)
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < count {
+            tail |= UInt64(key[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
 
     /// The id of `key`, inserting it if new. `isNew` tells which.
