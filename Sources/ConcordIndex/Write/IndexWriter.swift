@@ -233,64 +233,14 @@ public final class IndexWriter {
     /// where the first of them was.
     private func merge(_ ids: [UInt64]) throws {
         let sources = ids.compactMap { readers[$0] }
-        var merged = SegmentBuffer()
-        var titleAnalyzer = Analyzer(stemming: true)
-        var docMaps: [[UInt32]] = []
-        for source in sources {
-            var map = [UInt32](repeating: UInt32.max, count: Int(source.documentCount))
-            for doc in 0..<source.documentCount where !source.isDeleted(doc) {
-                let stored = try source.document(doc, includeText: false)
-                let bodyLength = stored.paragraphs.reduce(UInt64(0)) { $0 + UInt64($1.endPosition - $1.firstPosition) }
-                let titleLength = UInt64(titleAnalyzer.tokens(stored.title).filter { !$0.isWhole }.count)
-                var numbers: [String: Int64] = [:]
-                for field in source.numericFields {
-                    if let value = source.number(field, doc: doc) { numbers[field] = value }
-                }
-                let record = try source.storedRecord(doc)
-                map[Int(doc)] = merged.appendCopiedDocument(
-                    id: stored.id, storedRecord: record.bytes, bodyNorm: source.bodyNorm(doc),
-                    titleNorm: source.titleNorm(doc), bodyLength: bodyLength, titleLength: titleLength,
-                    numbers: numbers)
-            }
-            docMaps.append(map)
-        }
-        for (index, source) in sources.enumerated() {
-            let map = docMaps[index]
-            try source.terms.forEach(withPrefix: UnsafeRawBufferPointer(start: nil, count: 0)) { key, info in
-                let withPositions = key.first == TermField.body.rawValue
-                let cursor = source.cursor(info)
-                while cursor.doc != PostingsCursor.terminated {
-                    let newDoc = map[Int(cursor.doc)]
-                    if newDoc != UInt32.max {
-                        if withPositions {
-                            let freq = cursor.freq
-                            let ok: Bool? = cursor.withPositions { positions in
-                                merged.appendPosting(key: key, doc: newDoc, positions: positions, frequency: freq)
-                                return true
-                            }
-                            if ok == nil { break }
-                        } else {
-                            merged.appendPosting(key: key, doc: newDoc, positions: nil, frequency: cursor.freq)
-                        }
-                    }
-                    cursor.advance()
-                }
-                if cursor.isCorrupt {
-                    throw IndexCorruption(
-                        file: IndexFileNames.segmentFile(source.entry.id, .postings), offset: nil,
-                        reason: "postings of a term are inconsistent (found while merging)")
-                }
-                return true
-            }
-        }
         let newId = manifest.nextSegmentId
         manifest.nextSegmentId += 1
+        let summary = try SegmentMerger.merge(sources, segmentId: newId, directory: directory)
         var position = manifest.segments.firstIndex { ids.contains($0.id) } ?? manifest.segments.count
         manifest.segments.removeAll { ids.contains($0.id) }
         position = min(position, manifest.segments.count)
         for id in ids { readers[id] = nil }
-        if merged.documentCount == 0 { return }
-        let summary = try SegmentSerializer.write(merged, segmentId: newId, directory: directory)
+        guard let summary else { return }
         let entry = Manifest.Segment(
             id: newId, documentCount: summary.documentCount, deleteGeneration: 0, deletedCount: 0,
             totalBodyLength: summary.totalBodyLength, totalTitleLength: summary.totalTitleLength)

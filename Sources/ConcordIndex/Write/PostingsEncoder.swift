@@ -28,10 +28,12 @@ package struct PostingsEncoder {
     /// Encodes the postings at `indices` of `buffer`'s log (ascending docs).
     package mutating func encode(
         postings indices: UnsafeBufferPointer<UInt32>, log: PostingLog, withPositions: Bool, isTitle: Bool,
-        postingsOut: inout ByteWriter, positionsOut: inout ByteWriter
+        postingsOut: inout ByteWriter, positionsOut: inout ByteWriter, postingsFlushed: Int = 0,
+        positionsFlushed: Int = 0
     ) -> TermInfo {
-        let termStart = UInt64(postingsOut.count)
-        let positionsStart = UInt64(positionsOut.count)
+        // Offsets are absolute in the files: bytes already flushed plus what the writers hold.
+        let termStart = UInt64(postingsFlushed + postingsOut.count)
+        let positionsStart = UInt64(positionsFlushed + positionsOut.count)
         let norms = isTitle ? log.titleNorms : log.bodyNorms
         var totalFreq: UInt64 = 0
         var maxFreq: UInt32 = 0
@@ -48,7 +50,7 @@ package struct PostingsEncoder {
             var blockMaxFreq: UInt32 = 0
             var blockMinNorm: UInt8 = 255
             // Where this block's first position lies: the chunk being filled, and the index in it.
-            let blockPositions = UInt64(positionsOut.count) - positionsStart
+            let blockPositions = UInt64(positionsFlushed + positionsOut.count) - positionsStart
             let blockChunkIndex = UInt8(chunkCount)
             for i in 0..<PostingsLayout.blockSize {
                 let posting = Int(indices[cursor])
@@ -79,7 +81,7 @@ package struct PostingsEncoder {
             maxFreq = max(maxFreq, blockMaxFreq)
             minNorm = min(minNorm, blockMinNorm)
         }
-        let tailPositions = UInt64(positionsOut.count)
+        let tailPositions = UInt64(positionsFlushed + positionsOut.count)
         let tailChunkIndex = UInt8(chunkCount)
         while cursor < indices.endIndex {
             let posting = Int(indices[cursor])

@@ -321,51 +321,6 @@ package struct SegmentBuffer {
         positions.removeSubrange(first...)
         positions.append(contentsOf: unique)
     }
-
-    // MARK: Merging
-
-    /// Appends one posting for an already-analyzed document (used by merges, which copy
-    /// postings instead of re-analyzing). Calls must come in document order per term.
-    package mutating func appendPosting(key: UnsafeRawBufferPointer, doc: UInt32, positions newPositions: UnsafeBufferPointer<UInt32>?, frequency: UInt32) {
-        let (id, isNew) = interner.intern(key)
-        if isNew {
-            stampOfTerm.append(0)
-            slotOfTerm.append(0)
-            stemOfExact.append(UInt32.max)
-        }
-        postingTerm.append(id)
-        postingDoc.append(doc)
-        postingPositionStart.append(UInt32(truncatingIfNeeded: positions.count))
-        if let newPositions {
-            positions.append(contentsOf: newPositions)
-        }
-        postingFreq.append(frequency)
-    }
-
-    /// Appends a stored document copied from another segment, with its norms and numbers.
-    package mutating func appendCopiedDocument(
-        id: String, storedRecord: UnsafeRawBufferPointer, bodyNorm: UInt8, titleNorm: UInt8, bodyLength: UInt64,
-        titleLength: UInt64, numbers: [String: Int64]
-    ) -> UInt32 {
-        let doc = UInt32(externalIds.count)
-        externalIds.append(id)
-        localDocOfId[id] = doc
-        bodyNorms.append(bodyNorm)
-        titleNorms.append(titleNorm)
-        totalBodyLength += bodyLength
-        totalTitleLength += titleLength
-        for (name, value) in numbers {
-            var column = numericColumns[name] ?? [Int64](repeating: Int64.min, count: Int(doc))
-            column.append(value)
-            numericColumns[name] = column
-        }
-        for name in numericColumns.keys where numericColumns[name]!.count == Int(doc) {
-            numericColumns[name]!.append(Int64.min)
-        }
-        stored.append(contentsOf: storedRecord)
-        storedOffsets.append(UInt64(stored.count))
-        return doc
-    }
 }
 
 /// Holds the analyzer outside the buffer's value so the token sink can mutate the buffer

@@ -18,10 +18,9 @@ package enum SegmentSerializer {
 
     /// Serializes `buffer` as segment `segmentId` into `directory`.
     package static func write(_ buffer: SegmentBuffer, segmentId: UInt64, directory: String) throws -> Summary {
-        var termsOut = FileEnvelope.begin(.terms, segmentId: segmentId)
-        var postingsOut = FileEnvelope.begin(.postings, segmentId: segmentId)
-        var positionsOut = FileEnvelope.begin(.positions, segmentId: segmentId)
         let docCount = buffer.documentCount
+        var output = SegmentOutput(directory: directory, segmentId: segmentId)
+        try output.open()
 
         // Group the posting log by term with a stable counting sort (documents stay ascending).
         let termCount = buffer.interner.count
@@ -34,65 +33,23 @@ package enum SegmentSerializer {
             order[fill[Int(term)]] = UInt32(index)
             fill[Int(term)] += 1
         }
-
-        var dictionary = TermDictionaryWriter()
-        var encoder = PostingsEncoder()
-        withPostingLog(buffer) { log in
-            order.withUnsafeBufferPointer { order in
+        try withPostingLog(buffer) { log in
+            try order.withUnsafeBufferPointer { order in
                 for termId in buffer.interner.sortedIds() {
                     let range = starts[Int(termId)]..<starts[Int(termId) + 1]
                     if range.isEmpty { continue }
-                    let field = buffer.interner.withKey(termId) { $0.first ?? 0 }
-                    let info = encoder.encode(
-                        postings: UnsafeBufferPointer(rebasing: order[range]), log: log,
-                        withPositions: field == TermField.body.rawValue, isTitle: field == TermField.title.rawValue,
-                        postingsOut: &postingsOut, positionsOut: &positionsOut)
-                    buffer.interner.withKey(termId) { dictionary.add(key: $0, info: info) }
+                    try buffer.interner.withKey(termId) { key in
+                        try output.addTerm(key: key, postings: UnsafeBufferPointer(rebasing: order[range]), log: log)
+                    }
                 }
             }
         }
-        dictionary.finish(into: &termsOut)
-
-        var normsOut = FileEnvelope.begin(.norms, segmentId: segmentId)
-        normsOut.appendUInt32(UInt32(docCount))
-        buffer.bodyNorms.withUnsafeBytes { normsOut.append(contentsOf: $0) }
-        buffer.titleNorms.withUnsafeBytes { normsOut.append(contentsOf: $0) }
-        normsOut.appendUInt64(buffer.totalBodyLength)
-        normsOut.appendUInt64(buffer.totalTitleLength)
-
-        var storedOut = FileEnvelope.begin(.stored, segmentId: segmentId)
-        buffer.stored.withUnsafeBytes { storedOut.append(contentsOf: $0) }
-        let offsetsStart = storedOut.count - FileEnvelope.headerSize
-        for offset in buffer.storedOffsets { storedOut.appendUInt64(offset) }
-        storedOut.appendUInt64(UInt64(offsetsStart))
-        storedOut.appendUInt32(UInt32(docCount))
-
-        var numericOut = FileEnvelope.begin(.numeric, segmentId: segmentId)
-        NumericColumns.encode(buffer.numericColumns, documentCount: docCount, into: &numericOut)
-
-        var sizes: [String: Int] = [:]
-        let outputs: [(SegmentComponent, ByteWriter)] = [
-            (.terms, termsOut), (.postings, postingsOut), (.positions, positionsOut), (.norms, normsOut),
-            (.stored, storedOut), (.numeric, numericOut),
-        ]
-        for (component, var writer) in outputs {
-            FileEnvelope.finish(&writer)
-            let name = IndexFileNames.segmentFile(segmentId, component)
-            try writer.withUnsafeBytes { try writeDurably(directory + "/" + name, $0) }
-            sizes[name] = writer.count
-        }
-        var deleted: UInt32 = 0
-        if !buffer.deletedInBuffer.isEmpty {
-            var bits = DeletionBits(documentCount: docCount)
-            for doc in buffer.deletedInBuffer { bits.insert(doc) }
-            deleted = UInt32(bits.deletedCount)
-            let name = IndexFileNames.deletesFile(segmentId, generation: 1)
-            let size = try bits.write(directory: directory, name: name, segmentId: segmentId)
-            sizes[name] = size
-        }
-        return Summary(
-            documentCount: UInt32(docCount), deletedCount: deleted, totalBodyLength: buffer.totalBodyLength,
-            totalTitleLength: buffer.totalTitleLength, fileSizes: sizes)
+        let storedFile = output.stored
+        try buffer.stored.withUnsafeBytes { try storedFile.append(bytes: $0) }
+        return try output.finish(
+            storedOffsets: buffer.storedOffsets, bodyNorms: buffer.bodyNorms, titleNorms: buffer.titleNorms,
+            totalBodyLength: buffer.totalBodyLength, totalTitleLength: buffer.totalTitleLength,
+            numericColumns: buffer.numericColumns, deleted: buffer.deletedInBuffer, documentCount: docCount)
     }
 
     private static func withPostingLog(_ buffer: SegmentBuffer, _ body: (PostingLog) throws -> Void) rethrows {
@@ -133,3 +90,101 @@ package enum SegmentSerializer {
     import Glibc
     private let O_WRONLY_CREAT_TRUNC = O_WRONLY | O_CREAT | O_TRUNC
 #endif
+
+/// The files of a segment being written, shared by flushes and merges: postings and
+/// positions stream to disk term by term; the dictionary, norms and numbers are small and
+/// written at the end.
+package struct SegmentOutput {
+    let directory: String
+    let segmentId: UInt64
+    private var postingsFile: ComponentFileWriter?
+    private var positionsFile: ComponentFileWriter?
+    private var storedFile: ComponentFileWriter?
+    private var postingsOut = ByteWriter()
+    private var positionsOut = ByteWriter()
+    private var dictionary = TermDictionaryWriter()
+    private var encoder = PostingsEncoder()
+
+    /// A segment `segmentId` in `directory`; call `open()` before use.
+    package init(directory: String, segmentId: UInt64) {
+        self.directory = directory
+        self.segmentId = segmentId
+    }
+
+    /// The stored-documents file (records are appended by the caller, in document order).
+    package var stored: ComponentFileWriter { storedFile! }
+
+    /// Creates the streamed files.
+    package mutating func open() throws {
+        func file(_ component: SegmentComponent) throws -> ComponentFileWriter {
+            try ComponentFileWriter(
+                directory: directory, name: IndexFileNames.segmentFile(segmentId, component), component: component,
+                segmentId: segmentId)
+        }
+        postingsFile = try file(.postings)
+        positionsFile = try file(.positions)
+        storedFile = try file(.stored)
+    }
+
+    /// Encodes one term (keys in increasing order) and adds it to the dictionary.
+    package mutating func addTerm(key: UnsafeRawBufferPointer, postings: UnsafeBufferPointer<UInt32>, log: PostingLog)
+        throws
+    {
+        let field = key.first ?? 0
+        let info = encoder.encode(
+            postings: postings, log: log, withPositions: field == TermField.body.rawValue,
+            isTitle: field == TermField.title.rawValue, postingsOut: &postingsOut, positionsOut: &positionsOut,
+            postingsFlushed: postingsFile!.count, positionsFlushed: positionsFile!.count)
+        dictionary.add(key: key, info: info)
+        if postingsOut.count >= 1 << 20 { try postingsFile!.append(&postingsOut) }
+        if positionsOut.count >= 1 << 20 { try positionsFile!.append(&positionsOut) }
+    }
+
+    /// Writes the remaining files and returns the segment's summary.
+    package mutating func finish(
+        storedOffsets: [UInt64], bodyNorms: [UInt8], titleNorms: [UInt8], totalBodyLength: UInt64,
+        totalTitleLength: UInt64, numericColumns: [String: [Int64]], deleted: Set<UInt32>, documentCount: Int
+    ) throws -> SegmentSerializer.Summary {
+        var sizes: [String: Int] = [:]
+        try postingsFile!.append(&postingsOut)
+        try positionsFile!.append(&positionsOut)
+        sizes[IndexFileNames.segmentFile(segmentId, .postings)] = try postingsFile!.finish()
+        sizes[IndexFileNames.segmentFile(segmentId, .positions)] = try positionsFile!.finish()
+
+        var trailer = ByteWriter()
+        let offsetsStart = storedFile!.count - FileEnvelope.headerSize
+        for offset in storedOffsets { trailer.appendUInt64(offset) }
+        trailer.appendUInt64(UInt64(offsetsStart))
+        trailer.appendUInt32(UInt32(documentCount))
+        try storedFile!.append(&trailer)
+        sizes[IndexFileNames.segmentFile(segmentId, .stored)] = try storedFile!.finish()
+
+        var termsOut = FileEnvelope.begin(.terms, segmentId: segmentId)
+        dictionary.finish(into: &termsOut)
+        var normsOut = FileEnvelope.begin(.norms, segmentId: segmentId)
+        normsOut.appendUInt32(UInt32(documentCount))
+        bodyNorms.withUnsafeBytes { normsOut.append(contentsOf: $0) }
+        titleNorms.withUnsafeBytes { normsOut.append(contentsOf: $0) }
+        normsOut.appendUInt64(totalBodyLength)
+        normsOut.appendUInt64(totalTitleLength)
+        var numericOut = FileEnvelope.begin(.numeric, segmentId: segmentId)
+        NumericColumns.encode(numericColumns, documentCount: documentCount, into: &numericOut)
+        for (component, var writer) in [(SegmentComponent.terms, termsOut), (.norms, normsOut), (.numeric, numericOut)] {
+            FileEnvelope.finish(&writer)
+            let name = IndexFileNames.segmentFile(segmentId, component)
+            try writer.withUnsafeBytes { try SegmentSerializer.writeDurably(directory + "/" + name, $0) }
+            sizes[name] = writer.count
+        }
+        var deletedCount: UInt32 = 0
+        if !deleted.isEmpty {
+            var bits = DeletionBits(documentCount: documentCount)
+            for doc in deleted { bits.insert(doc) }
+            deletedCount = UInt32(bits.deletedCount)
+            let name = IndexFileNames.deletesFile(segmentId, generation: 1)
+            sizes[name] = try bits.write(directory: directory, name: name, segmentId: segmentId)
+        }
+        return SegmentSerializer.Summary(
+            documentCount: UInt32(documentCount), deletedCount: deletedCount, totalBodyLength: totalBodyLength,
+            totalTitleLength: totalTitleLength, fileSizes: sizes)
+    }
+}

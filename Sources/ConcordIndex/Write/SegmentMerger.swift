@@ -1,0 +1,141 @@
+import ConcordText
+
+/// Merges segments into one without holding it in memory: stored records are copied as raw
+/// bytes, then the sources' dictionaries are merged in key order and each term's live
+/// postings (doc ids remapped) are re-encoded and streamed to disk. Memory is bounded by the
+/// largest single term plus the dictionaries, not by the merged segment.
+package enum SegmentMerger {
+    /// Writes the live documents of `sources` as segment `segmentId`; nil if none is live.
+    package static func merge(_ sources: [SegmentReader], segmentId: UInt64, directory: String) throws
+        -> SegmentSerializer.Summary?
+    {
+        var output = SegmentOutput(directory: directory, segmentId: segmentId)
+        var docMaps: [[UInt32]] = []
+        var storedOffsets: [UInt64] = [0]
+        var bodyNorms: [UInt8] = []
+        var titleNorms: [UInt8] = []
+        var totalBody: UInt64 = 0
+        var totalTitle: UInt64 = 0
+        var numbers: [String: [Int64]] = [:]
+        var titleAnalyzer = Analyzer(stemming: true)
+        var storedBytes: UInt64 = 0
+        var opened = false
+        for source in sources {
+            var map = [UInt32](repeating: UInt32.max, count: Int(source.documentCount))
+            let fields = source.numericFields
+            for doc in 0..<source.documentCount where !source.isDeleted(doc) {
+                if !opened {
+                    try output.open()
+                    opened = true
+                }
+                let newDoc = UInt32(bodyNorms.count)
+                map[Int(doc)] = newDoc
+                let stored = try source.document(doc, includeText: false)
+                totalBody += stored.paragraphs.reduce(UInt64(0)) { $0 + UInt64($1.endPosition - $1.firstPosition) }
+                totalTitle += UInt64(titleAnalyzer.tokens(stored.title).filter { !$0.isWhole }.count)
+                bodyNorms.append(source.bodyNorm(doc))
+                titleNorms.append(source.titleNorm(doc))
+                for field in fields {
+                    if let value = source.number(field, doc: doc) {
+                        numbers[field, default: [Int64](repeating: Int64.min, count: Int(newDoc))].append(value)
+                    }
+                }
+                for name in numbers.keys where numbers[name]!.count == Int(newDoc) { numbers[name]!.append(Int64.min) }
+                let record = try source.storedRecord(doc)
+                try output.stored.append(bytes: record.bytes)
+                storedBytes += UInt64(record.bytes.count)
+                storedOffsets.append(storedBytes)
+            }
+            docMaps.append(map)
+        }
+        if !opened { return nil }
+
+        // Each source's dictionary, in key order (keys and infos only: small beside postings).
+        var dictionaries: [[(key: [UInt8], info: TermInfo)]] = []
+        for source in sources {
+            var entries: [(key: [UInt8], info: TermInfo)] = []
+            try source.terms.forEach(withPrefix: UnsafeRawBufferPointer(start: nil, count: 0)) { key, info in
+                entries.append((Array(key), info))
+                return true
+            }
+            dictionaries.append(entries)
+        }
+        var heads = [Int](repeating: 0, count: sources.count)
+        var docs: [UInt32] = []
+        var freqs: [UInt32] = []
+        var starts: [UInt32] = []
+        var positions: [UInt32] = []
+        var identity: [UInt32] = []
+        while true {
+            // The smallest key among the sources' next entries.
+            var smallest: [UInt8]?
+            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count {
+                let key = entries[heads[s]].key
+                if smallest == nil || key.lexicographicallyPrecedes(smallest!) { smallest = key }
+            }
+            guard let key = smallest else { break }
+            let withPositions = key.first == TermField.body.rawValue
+            docs.removeAll(keepingCapacity: true)
+            freqs.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count && entries[heads[s]].key == key {
+                let info = entries[heads[s]].info
+                heads[s] += 1
+                let cursor = sources[s].cursor(info)
+                let map = docMaps[s]
+                while cursor.doc != PostingsCursor.terminated {
+                    let newDoc = map[Int(cursor.doc)]
+                    if newDoc != UInt32.max {
+                        docs.append(newDoc)
+                        freqs.append(cursor.freq)
+                        starts.append(UInt32(truncatingIfNeeded: positions.count))
+                        if withPositions {
+                            let copied: Bool? = cursor.withPositions { values in
+                                positions.append(contentsOf: values)
+                                return true
+                            }
+                            if copied == nil { break }
+                        }
+                    }
+                    cursor.advance()
+                }
+                if cursor.isCorrupt {
+                    throw IndexCorruption(
+                        file: IndexFileNames.segmentFile(sources[s].entry.id, .postings), offset: nil,
+                        reason: "postings of a term are inconsistent (found while merging)")
+                }
+            }
+            if docs.isEmpty { continue }
+            while identity.count < docs.count { identity.append(UInt32(identity.count)) }
+            try docs.withUnsafeBufferPointer { docs in
+                try freqs.withUnsafeBufferPointer { freqs in
+                    try starts.withUnsafeBufferPointer { starts in
+                        try positions.withUnsafeBufferPointer { positions in
+                            try bodyNorms.withUnsafeBufferPointer { body in
+                                try titleNorms.withUnsafeBufferPointer { title in
+                                    try identity.withUnsafeBufferPointer { identity in
+                                        let placeholder = UnsafePointer<UInt32>(bitPattern: 4)!
+                                        let log = PostingLog(
+                                            docs: docs.baseAddress!, freqs: freqs.baseAddress!,
+                                            positionStarts: starts.baseAddress!,
+                                            positions: positions.baseAddress ?? placeholder, bodyNorms: body.baseAddress!,
+                                            titleNorms: title.baseAddress!)
+                                        try key.withUnsafeBytes { key in
+                                            try output.addTerm(
+                                                key: key, postings: UnsafeBufferPointer(rebasing: identity[0..<docs.count]),
+                                                log: log)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return try output.finish(
+            storedOffsets: storedOffsets, bodyNorms: bodyNorms, titleNorms: titleNorms, totalBodyLength: totalBody,
+            totalTitleLength: totalTitle, numericColumns: numbers, deleted: [], documentCount: bodyNorms.count)
+    }
+}
