@@ -43,6 +43,9 @@ public final class PostingsCursor {
         var doc: UInt32 = 0
         var isCorrupt = false
         var nextBlockIsAfterBuffer = true
+        /// Block `shallowSeek` reached, or -1 for the decoded block. Separate from the skip
+        /// pointer so that `advance()` after a shallow seek still visits every document.
+        var shallowBlock = -1
         var currentBlockBound: (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt8) = (0, 0, 0)
     }
 
@@ -131,28 +134,35 @@ public final class PostingsCursor {
     /// Moves the skip pointer so that the block holding `target` is the next to decode (or the
     /// current one), without decoding anything.
     public func shallowSeek(to target: UInt32) {
-        if state.pointee.bufferCount > 0 && docs[state.pointee.bufferCount - 1] >= target { return }
-        skipBlocks(before: target)
+        let s = state
+        if s.pointee.bufferCount > 0 && docs[s.pointee.bufferCount - 1] >= target && s.pointee.doc != Self.terminated {
+            s.pointee.shallowBlock = -1
+            return
+        }
+        var block = max(s.pointee.shallowBlock, s.pointee.nextBlock)
+        while block < fullBlocks {
+            let entry = skipStart + block * PostingsLayout.skipEntrySize
+            if postings.loadUnaligned(fromByteOffset: entry, as: UInt32.self) >= target { break }
+            block += 1
+        }
+        s.pointee.shallowBlock = block
     }
 
     /// Upper-bound data of the block `shallowSeek` last reached: its last doc, the largest
     /// frequency and the smallest norm code in it (the tail block reports the term's bounds).
     public var blockUpperBound: (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt8) {
-        if state.pointee.bufferCount > 0 && doc != Self.terminated && state.pointee.nextBlockIsAfterBuffer {
-            return state.pointee.currentBlockBound
-        }
-        return pendingBlockBound
-    }
-
-    private var pendingBlockBound: (lastDoc: UInt32, maxFreq: UInt32, minNorm: UInt8) {
-        if state.pointee.nextBlock < fullBlocks {
-            let entry = skipStart + state.pointee.nextBlock * PostingsLayout.skipEntrySize
+        let block = state.pointee.shallowBlock
+        if block < 0 { return state.pointee.currentBlockBound }
+        if block < fullBlocks {
+            let entry = skipStart + block * PostingsLayout.skipEntrySize
             let lastDoc = postings.loadUnaligned(fromByteOffset: entry, as: UInt32.self)
             let maxFreq = postings.loadUnaligned(fromByteOffset: entry + 8, as: UInt32.self)
             let minNorm = postings.load(fromByteOffset: entry + 14, as: UInt8.self)
             return (lastDoc, maxFreq, minNorm)
         }
-        if state.pointee.nextBlock == fullBlocks { return (Self.terminated - 1, info.maxFreq, info.minNorm) }
+        if block == fullBlocks && state.pointee.nextBlock <= fullBlocks {
+            return (Self.terminated - 1, info.maxFreq, info.minNorm)
+        }
         return (Self.terminated, 0, 255)
     }
 
@@ -186,6 +196,7 @@ public final class PostingsCursor {
 
     private func loadNextBlock() {
         state.pointee.nextBlockIsAfterBuffer = true
+        state.pointee.shallowBlock = -1
         if state.pointee.nextBlock < fullBlocks {
             let entry = skipStart + state.pointee.nextBlock * PostingsLayout.skipEntrySize
             let lastDoc = postings.loadUnaligned(fromByteOffset: entry, as: UInt32.self)

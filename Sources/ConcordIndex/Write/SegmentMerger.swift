@@ -5,6 +5,20 @@ import ConcordText
 /// postings (doc ids remapped) are re-encoded and streamed to disk. Memory is bounded by the
 /// largest single term plus the dictionaries, not by the merged segment.
 package enum SegmentMerger {
+    /// Title length as the writer counts it: positions consumed, skipped over-long parts included.
+    private static func titleLength(_ title: String, analyzer: inout Analyzer) -> Int {
+        struct Discard: AnalyzedTokenSink {
+            mutating func token(
+                stem: UnsafeRawBufferPointer, surface: UnsafeRawBufferPointer, position: Int, start: Int, end: Int,
+                isWhole: Bool
+            ) {}
+        }
+        if title.isEmpty { return 0 }
+        var sink = Discard()
+        var copy = title
+        return copy.withUTF8 { analyzer.analyze(UnsafeRawBufferPointer($0), firstPosition: 0, into: &sink) }
+    }
+
     /// Writes the live documents of `sources` as segment `segmentId`; nil if none is live.
     package static func merge(_ sources: [SegmentReader], segmentId: UInt64, directory: String) throws
         -> SegmentSerializer.Summary?
@@ -32,7 +46,7 @@ package enum SegmentMerger {
                 map[Int(doc)] = newDoc
                 let stored = try source.document(doc, includeText: false)
                 totalBody += stored.paragraphs.reduce(UInt64(0)) { $0 + UInt64($1.endPosition - $1.firstPosition) }
-                totalTitle += UInt64(titleAnalyzer.tokens(stored.title).filter { !$0.isWhole }.count)
+                totalTitle += UInt64(titleLength(stored.title, analyzer: &titleAnalyzer))
                 bodyNorms.append(source.bodyNorm(doc))
                 titleNorms.append(source.titleNorm(doc))
                 for field in fields {

@@ -73,14 +73,21 @@ enum ProximityMatcher {
     }
 
     private static func orderedMatch(_ operands: [[(UInt32, UInt32)]], from start: (UInt32, UInt32), distance: Int) -> Bool {
-        var previousEnd = Int(start.1)
-        for j in 1..<operands.count {
-            // Earliest occurrence starting after the previous span: optimal for every later gap.
-            guard let next = operands[j].first(where: { Int($0.0) > previousEnd }) else { return false }
-            if Int(next.0) - previousEnd - 1 > distance { return false }
-            previousEnd = Int(next.1)
+        orderedSearch(operands, index: 1, previousEnd: Int(start.1), distance: distance)
+    }
+
+    /// Tries every occurrence of operand `index` that starts after the previous span within
+    /// `distance` tokens (the earliest is not always right: a later one may leave the next
+    /// operand close enough, an earlier one may leave room for it).
+    private static func orderedSearch(_ operands: [[(UInt32, UInt32)]], index: Int, previousEnd: Int, distance: Int) -> Bool {
+        if index == operands.count { return true }
+        for candidate in operands[index] where Int(candidate.0) > previousEnd {
+            if Int(candidate.0) - previousEnd - 1 > distance { break }
+            if orderedSearch(operands, index: index + 1, previousEnd: Int(candidate.1), distance: distance) {
+                return true
+            }
         }
-        return true
+        return false
     }
 
     private static func unorderedSearch(

@@ -33,6 +33,8 @@ final class ProximityScorer: DocScorer {
     private let state: UnsafeMutablePointer<(frequency: Int, corrupt: Bool)>
     private let isSimplePhrase: Bool
     private let slop: Int
+    /// Cursors whose frequencies bound the match frequency (see `next(from:)`).
+    private let boundTerms: [Int]
 
     init(
         cursors: [PostingsCursor], shape: Shape, idf: Double, bm25: BM25, normalization: UnsafePointer<Double>,
@@ -58,13 +60,16 @@ final class ProximityScorer: DocScorer {
             lengths[i] = 0
             offsets[i] = 0
         }
-        if case .phrase(let phraseOffsets, let phraseSlop) = shape {
+        switch shape {
+        case .phrase(let phraseOffsets, let phraseSlop):
             for i in 0..<count { offsets[i] = phraseOffsets[i] }
             isSimplePhrase = true
             slop = phraseSlop
-        } else {
+            boundTerms = phraseSlop == 0 ? Array(0..<cursors.count) : [0]
+        case .near(let groups, _, _, _):
             isSimplePhrase = false
             slop = 0
+            boundTerms = groups[0].map(\.cursor)
         }
         state = .allocate(capacity: 1)
         state.initialize(to: (0, false))
@@ -100,8 +105,11 @@ final class ProximityScorer: DocScorer {
                 }
             }
             if let threshold {
+                // The frequency cannot exceed the occurrences that start a match: for an exact
+                // phrase every term's, for a sloppy phrase the first term's, for NEAR the first
+                // operand's terms'.
                 var minimum = UInt32.max
-                for i in 0..<count { minimum = min(minimum, cursors[i].freq) }
+                for i in 0..<boundTerms.count { minimum = min(minimum, cursors[boundTerms[i]].freq) }
                 let best = bm25.score(
                     tf: Double(minimum), normalization: normalization[Int(norms[Int(target)])], idf: idf)
                 if best * (1 + 1e-9) <= threshold.pointee {

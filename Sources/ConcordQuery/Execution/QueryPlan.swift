@@ -155,7 +155,8 @@ public struct QueryPlanner {
         let parts = tokens.filter { !$0.isWhole }
         let wholes = tokens.filter { $0.isWhole }
         if parts.count <= 1 || !wholes.isEmpty {
-            let token = wholes.first ?? parts[0]
+            // The whole compound covering the most of the word (`A/RES/70/153`, not its `70/153` run).
+            let token = wholes.max { ($0.end - $0.start) < ($1.end - $1.start) } ?? parts[0]
             return .term(try lookup(token, field: field, offset: 0))
         }
         if field == .exact {
@@ -188,7 +189,10 @@ public struct QueryPlanner {
 
     private mutating func planPrefix(_ text: String) throws -> QueryPlan {
         // Prefixes match folded surface forms, so fold the typed prefix the same way.
-        let folded = analyzer.tokens(text).first { !$0.isWhole }?.surface ?? text.lowercased()
+        let tokens = analyzer.tokens(text)
+        // A compound prefix (`self-det*`, `70/15*`) matches whole compound forms.
+        let widest = tokens.filter(\.isWhole).max { ($0.end - $0.start) < ($1.end - $1.start) }
+        let folded = widest?.surface ?? tokens.first?.surface ?? text.lowercased()
         let prefix = [TermField.exact.rawValue] + Array(folded.utf8)
         var frequencies: [[UInt8]: UInt64] = [:]
         for segment in snapshot.segments {
@@ -219,7 +223,9 @@ public struct QueryPlanner {
     }
 
     private mutating func planField(name: String, value: String) throws -> QueryPlan {
-        switch name.lowercased() {
+        // Field names are kept as typed by the parser, which scores `title:` only; any other
+        // spelling is a keyword filter like other fields, so it must not score here either.
+        switch name == "title" ? "title" : (name.lowercased() == "title" ? "" : name.lowercased()) {
         case "title":
             let tokens = analyzer.tokens(value).filter { !$0.isWhole }
             if tokens.isEmpty { return .matchNone }
@@ -237,6 +243,13 @@ public struct QueryPlanner {
             return .filter(.paragraphVerb(value.lowercased()))
         default:
             let field = name.lowercased()
+            if field == "title" {  // `Title:` and other spellings
+                // `Title:x` parsed as a filter: keep it a filter (documents whose title has the words).
+                let tokens = analyzer.tokens(value).filter { !$0.isWhole }
+                if tokens.isEmpty { return .matchNone }
+                let terms = try tokens.map { try lookup($0, field: .title, offset: 0) }
+                return .boolean(must: [], should: [], mustNot: [], filter: terms.map { .filter(.keyword(field: "title", key: $0.key)) })
+            }
             var key = [TermField.keyword.rawValue] + Array(field.utf8) + [0]
             if value.hasSuffix("*") {
                 key += Array(value.dropLast().lowercased().utf8)
