@@ -157,26 +157,35 @@ struct TermEvaluator {
         var count = 0
         var pruned = false
         var doc = lead.doc
+        // Block-max data is recomputed only when `doc` leaves the blocks it was computed for.
+        var boundValidThrough: UInt32 = 0
+        var blockBound = Double.infinity
+        var boundComputed = false
         outer: while doc != PostingsCursor.terminated {
             if !exactCount && collector.threshold >= totalBound {
                 pruned = true
                 break
             }
             if !exactCount && collector.threshold > -Double.infinity {
-                // Block-max: if the blocks holding `doc` cannot beat the threshold together,
-                // jump past the first of them to end.
-                var bound = 0.0
-                var blockEnd = PostingsCursor.terminated
-                for term in sorted {
-                    term.cursor.shallowSeek(to: doc)
-                    let block = term.cursor.blockUpperBound
-                    bound += term.bound(maxFreq: block.maxFreq, minNorm: block.minNorm)
-                    blockEnd = min(blockEnd, block.lastDoc)
+                if !boundComputed || doc > boundValidThrough {
+                    // If the blocks holding `doc` cannot beat the threshold together, jump past
+                    // the first of them to end.
+                    var bound = 0.0
+                    var blockEnd = PostingsCursor.terminated
+                    for term in sorted {
+                        term.cursor.shallowSeek(to: doc)
+                        let block = term.cursor.blockUpperBound
+                        bound += term.bound(maxFreq: block.maxFreq, minNorm: block.minNorm)
+                        blockEnd = min(blockEnd, block.lastDoc)
+                    }
+                    blockBound = bound
+                    boundValidThrough = blockEnd
+                    boundComputed = true
                 }
-                if bound <= collector.threshold {
+                if blockBound <= collector.threshold {
                     pruned = true
-                    if blockEnd >= PostingsCursor.terminated - 1 { break }
-                    doc = lead.seek(to: blockEnd + 1)
+                    if boundValidThrough >= PostingsCursor.terminated - 1 { break }
+                    doc = lead.seek(to: boundValidThrough + 1)
                     continue
                 }
             }
