@@ -11,7 +11,7 @@ package struct PostingLog {
 
 /// Encodes one term's postings and positions (FORMAT.md §5): a skip entry per full block of
 /// 128 documents, the bit-packed blocks (doc deltas, then frequencies minus one), a varint
-/// tail, and the positions as per-document delta varints.
+/// tail, and the positions as a stream of PFOR chunks of 128 per-document deltas.
 package struct PostingsEncoder {
     private var docs = [UInt32](repeating: 0, count: PostingsLayout.blockSize)
     private var freqs = [UInt32](repeating: 0, count: PostingsLayout.blockSize)

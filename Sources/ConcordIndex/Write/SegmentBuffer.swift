@@ -8,7 +8,7 @@ package enum TermField: UInt8, Sendable {
     case exact = 1
     /// Stemmed title terms; doc and frequency only.
     case title = 2
-    /// Keyword metadata: field name, a 0 byte, the lowercased value.
+    /// Keyword metadata: the lowercased field name, a 0 byte, the lowercased value.
     case keyword = 3
     /// External document id, exact bytes.
     case id = 4

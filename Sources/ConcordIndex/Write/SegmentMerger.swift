@@ -45,7 +45,7 @@ package enum SegmentMerger {
                 let newDoc = UInt32(bodyNorms.count)
                 map[Int(doc)] = newDoc
                 let stored = try source.document(doc, includeText: false)
-                totalBody += stored.paragraphs.reduce(UInt64(0)) { $0 + UInt64($1.endPosition - $1.firstPosition) }
+                totalBody += stored.paragraphs.reduce(UInt64(0)) { $0 + UInt64($1.endPosition &- $1.firstPosition) }
                 totalTitle += UInt64(titleLength(stored.title, analyzer: &titleAnalyzer))
                 bodyNorms.append(source.bodyNorm(doc))
                 titleNorms.append(source.titleNorm(doc))

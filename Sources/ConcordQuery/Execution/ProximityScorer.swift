@@ -128,7 +128,13 @@ final class ProximityScorer: DocScorer {
 
     /// Copies every term's positions of the current document into its buffer.
     private func loadPositions() -> Bool {
-        for index in 0..<count {
+        for index in 0..<count where !load(index) { return false }
+        return true
+    }
+
+    /// Copies one term's positions of the current document into its buffer.
+    private func load(_ index: Int) -> Bool {
+        do {
             let ok: Bool? = cursors[index].withPositions { positions in
                 if positions.count > capacities[index] {
                     lists[index].deallocate()
@@ -148,6 +154,13 @@ final class ProximityScorer: DocScorer {
     }
 
     private func verify() -> Int {
+        if isSimplePhrase && slop == 0 { return exactPhraseFrequency() }
+        if case .near(let groups, _, let distance, false) = shape, groups.count == 2, groups[0].count == 1,
+            groups[1].count == 1
+        {
+            guard load(groups[0][0].cursor), load(groups[1][0].cursor) else { return 0 }
+            return pairNearFrequency(groups[0][0].cursor, groups[1][0].cursor, distance: distance)
+        }
         guard loadPositions() else { return 0 }
         if isSimplePhrase { return phraseFrequency() }
         guard case .near(let groups, let spanLengths, let distance, let ordered) = shape else { return 0 }
@@ -157,6 +170,58 @@ final class ProximityScorer: DocScorer {
                 offsets: group.map(\.offset), length: spanLengths[j])
         }
         return ProximityMatcher.nearMatches(operands, distance: distance, ordered: ordered).count
+    }
+
+    /// Exact phrase: candidate starts from the first term, narrowed term by term; a term's
+    /// positions are decoded only while some start survives (most candidates fail early).
+    private func exactPhraseFrequency() -> Int {
+        guard load(0) else { return 0 }
+        var starts = lengths[0]
+        // Starts are kept in place in the first buffer, as positions of the first term.
+        let first = lists[0]
+        for i in 1..<count {
+            guard load(i) else { return 0 }
+            let list = lists[i]
+            let length = lengths[i]
+            let shift = offsets[i] - offsets[0]
+            var kept = 0
+            var c = 0
+            for k in 0..<starts {
+                let wanted = Int(first[k]) + shift
+                while c < length && Int(list[c]) < wanted { c += 1 }
+                if c == length { break }
+                if Int(list[c]) == wanted {
+                    first[kept] = first[k]
+                    kept += 1
+                }
+            }
+            starts = kept
+            if starts == 0 { return 0 }
+        }
+        return starts
+    }
+
+    /// NEAR of two single terms: occurrences of the first with an occurrence of the second at
+    /// another position at most `distance` tokens away (ProximityMatcher's definition).
+    private func pairNearFrequency(_ a: Int, _ b: Int, distance: Int) -> Int {
+        let left = lists[a]
+        let right = lists[b]
+        let rightCount = lengths[b]
+        var c = 0
+        var matches = 0
+        for k in 0..<lengths[a] {
+            let p = Int(left[k])
+            while c < rightCount && Int(right[c]) < p - distance - 1 { c += 1 }
+            var j = c
+            while j < rightCount && Int(right[j]) <= p + distance + 1 {
+                if Int(right[j]) != p {
+                    matches += 1
+                    break
+                }
+                j += 1
+            }
+        }
+        return matches
     }
 
     /// ProximityMatcher.phraseStarts over the raw buffers, counting instead of collecting.
