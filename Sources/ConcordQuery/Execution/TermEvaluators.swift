@@ -61,6 +61,9 @@ struct TermEvaluator {
     func disjunction(_ terms: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
         if terms.isEmpty { return (0, false) }
         if terms.count == 1 { return single(terms[0], collector: &collector) }
+        // Many terms (prefix expansions) or an exact count: accumulate window by window, which
+        // costs one step per posting instead of one step per term per document.
+        if terms.count > 8 || exactCount { return windowed(terms, collector: &collector) }
         // MaxScore: terms sorted by upper bound; the cheapest prefix whose bounds sum to at most
         // the threshold is "non-essential": it can only add to documents found by the others.
         let sorted = terms.sorted { $0.upperBound < $1.upperBound }
@@ -106,6 +109,54 @@ struct TermEvaluator {
             }
         }
         return (count, pruned)
+    }
+
+    /// Exhaustive disjunction in windows of 4,096 documents (Lucene's BooleanScorer idea):
+    /// each term adds its scores into the window, then the window's documents are collected
+    /// in doc order, so ties still break by ascending document.
+    func windowed(_ terms: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
+        let windowSize = 4096
+        let scores = UnsafeMutablePointer<Double>.allocate(capacity: windowSize)
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: windowSize / 64)
+        defer {
+            scores.deallocate()
+            words.deallocate()
+        }
+        scores.initialize(repeating: 0, count: windowSize)
+        words.initialize(repeating: 0, count: windowSize / 64)
+        var count = 0
+        var windowStart: UInt32 = terms.reduce(PostingsCursor.terminated) { min($0, $1.cursor.doc) }
+        while windowStart != PostingsCursor.terminated {
+            windowStart &= ~UInt32(windowSize - 1)
+            let windowEnd = windowStart &+ UInt32(windowSize)
+            for term in terms {
+                let cursor = term.cursor
+                var doc = cursor.doc
+                while doc < windowEnd {
+                    let slot = Int(doc &- windowStart)
+                    scores[slot] += term.score(doc)
+                    words[slot >> 6] |= 1 << UInt64(slot & 63)
+                    doc = cursor.advance()
+                }
+            }
+            for w in 0..<(windowSize / 64) where words[w] != 0 {
+                var bits = words[w]
+                words[w] = 0
+                while bits != 0 {
+                    let slot = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let doc = windowStart &+ UInt32(slot)
+                    let score = scores[slot]
+                    scores[slot] = 0
+                    if segment.isDeleted(doc) { continue }
+                    count += 1
+                    collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
+                }
+            }
+            windowStart = terms.reduce(PostingsCursor.terminated) { min($0, $1.cursor.doc) }
+            if windowStart < windowEnd { windowStart = windowEnd }  // cannot happen; guards the loop
+        }
+        return (count, false)
     }
 
     /// One term: block-max skipping when the count is not needed.
