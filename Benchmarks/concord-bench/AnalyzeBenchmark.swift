@@ -47,6 +47,8 @@ enum AnalyzeBenchmark {
         let cacheCounts = analyzer.stemCacheCounts
         let hitRate = Double(cacheCounts.hits) / Double(max(1, cacheCounts.hits + cacheCounts.misses))
 
+        let stemmerPass = try measureStemmerAlone(corpus: corpus, runs: runs, expectedWords: tokenizerPass.words)
+
         let megabytes = Double(corpus.bytes.count) / 1e6
         for (name, pass) in [("tokenizer+folding", tokenizerPass), ("analyzer (+stemming)", analyzerPass)] {
             print(
@@ -58,6 +60,9 @@ enum AnalyzeBenchmark {
                     + "\(pass.tokens) tokens, \(pass.words) words, \(fixed(pass.seconds * 1000, 1)) ms")
         }
         print("  stem cache hit rate: \(fixed(hitRate * 100, 2))%")
+        print(
+            "  Porter2 alone, no cache: \(fixed(Double(stemmerPass.words) / stemmerPass.seconds / 1e6, 2)) M words/s "
+                + "(\(stemmerPass.words) words stemmed, \(stemmerPass.stemBytes) stem bytes)")
         let countsAgree = tokenizerPass.tokens == analyzerPass.tokens && tokenizerPass.words == analyzerPass.words
         let json = """
             {"benchmark":"analyze","texts":\(corpus.ranges.count),"bytes":\(corpus.bytes.count),\
@@ -69,7 +74,9 @@ enum AnalyzeBenchmark {
             "tokenizer_cpu_mb_per_s":\(fixed(megabytes / tokenizerPass.cpuSeconds, 1)),\
             "analyzer_cpu_mb_per_s":\(fixed(megabytes / analyzerPass.cpuSeconds, 1)),\
             "analyzer_cpu_words_per_s":\(Int(Double(analyzerPass.words) / analyzerPass.cpuSeconds)),\
-            "stem_cache_hit_rate":\(fixed(hitRate, 4)),"counts_agree":\(countsAgree)}
+            "stem_cache_hit_rate":\(fixed(hitRate, 4)),\
+            "stemmer_uncached_words_per_s":\(Int(Double(stemmerPass.words) / stemmerPass.seconds)),\
+            "counts_agree":\(countsAgree)}
             """
         print(json)
         guard countsAgree else {
@@ -77,6 +84,53 @@ enum AnalyzeBenchmark {
             return 1
         }
         return 0
+    }
+
+    /// Times Porter2 on every word token of the corpus without the stem cache (the words are
+    /// collected first, so only stemming is timed); checks the word count against the tokenizer's.
+    private static func measureStemmerAlone(corpus: JSONLTexts, runs: Int, expectedWords: Int) throws
+        -> (words: Int, seconds: Double, stemBytes: Int)
+    {
+        struct WordCollector: TokenSink {
+            var bytes: [UInt8] = []
+            var ends: [Int] = []
+            mutating func token(_ term: UnsafeRawBufferPointer, position: Int, start: Int, end: Int, isWhole: Bool) {
+                guard !isWhole, Analyzer.stems(term, isWhole: false) else { return }
+                bytes.append(contentsOf: term)
+                ends.append(bytes.count)
+            }
+        }
+        var collector = WordCollector()
+        var tokenizer = Tokenizer()
+        corpus.bytes.withUnsafeBytes { all in
+            for range in corpus.ranges {
+                _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: all[range]), firstPosition: 0, into: &collector)
+            }
+        }
+        let stemmer = Porter2Stemmer()
+        var best = Double.infinity
+        var stemBytes = 0
+        var output = [UInt8](repeating: 0, count: 512)
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var total = 0
+            collector.bytes.withUnsafeBytes { words in
+                output.withUnsafeMutableBytes { out in
+                    var previous = 0
+                    for end in collector.ends {
+                        total &+= stemmer.stem(UnsafeRawBufferPointer(rebasing: words[previous..<end]), into: out)
+                        previous = end
+                    }
+                }
+            }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            stemBytes = total
+        }
+        // Words with letters are a subset of the tokenizer's words (numbers are not stemmed).
+        guard collector.ends.count <= expectedWords, stemBytes > 0 else {
+            throw BenchError("stemmer pass saw \(collector.ends.count) words, more than the tokenizer's \(expectedWords)")
+        }
+        return (collector.ends.count, best, stemBytes)
     }
 
     private static func fixed(_ value: Double, _ decimals: Int) -> String {

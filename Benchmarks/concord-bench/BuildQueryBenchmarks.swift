@@ -39,7 +39,9 @@ enum BuildBenchmark {
         print("  wall         \(fmt(wall)) s   cpu \(fmt(cpu)) s")
         print("  throughput   \(fmt(Double(documents) / wall)) docs/s   \(fmt(megabytes / wall)) MB/s")
         print("  peak RSS     \(fmt(peakRSSMegabytes())) MB")
-        print("  index        \(total) bytes (\(fmt(Double(total) / Double(max(bytes, 1)))) of text); without stored text \(withoutStored) bytes (\(fmt(Double(withoutStored) / Double(max(bytes, 1)))))")
+        print(
+            "  index        \(total) bytes (\(fmt(Double(total) / Double(max(bytes, 1)))) of text); without stored text \(withoutStored) bytes (\(fmt(Double(withoutStored) / Double(max(bytes, 1)))))"
+        )
         for (name, size) in components.sorted(by: { $0.key < $1.key }) {
             print("    " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + " \(size)")
         }
@@ -50,7 +52,8 @@ enum BuildBenchmark {
             "index_bytes": total, "index_bytes_without_stored": withoutStored, "components": components,
             "segments": index.snapshot.segments.count,
         ]
-        print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+        print(
+            String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
         return 0
     }
 }
@@ -97,11 +100,15 @@ enum QueryBenchmark {
                 table[queryClass] = stats
                 print(
                     "  " + queryClass.padding(toLength: 8, withPad: " ", startingAt: 0)
-                        + String(format: "%5d %8.1f %8.1f %8.1f %8.1f", sorted.count, stats["p50"]!, stats["p95"]!, stats["p99"]!, stats["mean"]!))
+                        + String(
+                            format: "%5d %8.1f %8.1f %8.1f %8.1f", sorted.count, stats["p50"]!, stats["p95"]!,
+                            stats["p99"]!, stats["mean"]!))
             }
             results[mode] = table
         }
-        print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self))
+        print(
+            String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self)
+        )
         return 0
     }
 

@@ -20,7 +20,8 @@ enum InspectIndex {
                 let postingsEnd = next?.postingsOffset ?? UInt64(fileSizes["postings"]! - 16)
                 postings[namespace] += postingsEnd - info.postingsOffset
                 if namespace == 0 {
-                    let positionsEnd = (next.flatMap { $0.positionsOffset > 0 ? $0.positionsOffset : nil })
+                    let positionsEnd =
+                        (next.flatMap { $0.positionsOffset > 0 ? $0.positionsOffset : nil })
                         ?? UInt64(fileSizes["positions"]! - 16)
                     positions[namespace] += positionsEnd - info.positionsOffset
                 }

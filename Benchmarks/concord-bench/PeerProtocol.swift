@@ -107,7 +107,8 @@ enum PeerProtocol {
                 "segments": index.snapshot.segments.count, "settings": settings,
             ]
         ]
-        lines.append(String(decoding: try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]), as: UTF8.self))
+        lines.append(
+            String(decoding: try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]), as: UTF8.self))
         var exactOptions = searchOptions
         exactOptions.exactCount = true
         for query in supported {
@@ -115,7 +116,9 @@ enum PeerProtocol {
             let top = try index.topDocs(plan, count: k, options: exactOptions)
             let ids = try top.entries.map { try index.externalId(segment: $0.segment, doc: $0.doc) }
             let line: [String: Any] = ["qid": query.qid, "hits": top.totalHits, "ids": ids, "us": timings[query.qid]]
-            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+            lines.append(
+                String(
+                    decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
         return 0
@@ -157,7 +160,8 @@ struct NeutralQuery {
             let queryText = fields.count >= 2 ? fields[1] : fields[0]
             guard let colon = queryText.firstIndex(of: ":") else { throw BenchError("query without OP: \(line)") }
             let op = queryText[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let words = queryText[queryText.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let words = queryText[queryText.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
+                .map(String.init)
             var queryClass = fields.count >= 2 && !fields[0].isEmpty ? fields[0] : op
             if fields.count < 2 || fields[0].isEmpty {
                 if ["and", "or", "phrase"].contains(op) { queryClass = op + String(words.count) }

@@ -12,7 +12,8 @@ struct SearchCommandTests {
             ["search", "--json", "\"international cooperation in the field of human rights\""], in: workspace)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("building index-data/index"))
-        #expect(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("index-data/index/MANIFEST").path))
+        #expect(
+            FileManager.default.fileExists(atPath: workspace.appendingPathComponent("index-data/index/MANIFEST").path))
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let hits = object?["hits"] as? [[String: Any]] ?? []
         let symbols = Set(hits.compactMap { $0["symbol"] as? String })
@@ -36,7 +37,8 @@ struct SearchCommandTests {
         #expect(unknown.stderr.contains("unknown option '--bogus'"))
         let missingValue = try ConcordProcess.run(["search", "-k"], in: workspace)
         #expect(missingValue.status == 2)
-        let missing = try ConcordProcess.run(["stats", "--index", workspace.appendingPathComponent("nowhere").path], in: workspace)
+        let missing = try ConcordProcess.run(
+            ["stats", "--index", workspace.appendingPathComponent("nowhere").path], in: workspace)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no index at"))
         #expect(!FileManager.default.fileExists(atPath: workspace.appendingPathComponent("nowhere").path))

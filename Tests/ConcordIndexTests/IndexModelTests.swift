@@ -444,7 +444,7 @@ struct IndexModelTests {
             #expect(snapshot.liveDocumentCount == model.count)
             let report = IndexChecker.check(directory: directory.path, deep: true)
             #expect(report.isHealthy, "\(report.segments.flatMap(\.problems))")
-            
+
         }
     }
 

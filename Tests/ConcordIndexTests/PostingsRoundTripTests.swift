@@ -517,7 +517,7 @@ struct PostingsRoundTripTests {
         }
         let missing = docs.filter { !read.contains($0) }
         #expect(read == docs, "read \(read.count) of \(docs.count) docs; first missing \(missing.prefix(3))")
-        
+
     }
 }
 

@@ -343,7 +343,7 @@ struct KnownDifferenceTests {
             #expect(Set(try referenceHits(reference, query).keys) == Set(expected), "\(query)")
             let engine = try engineHits(index, query)
             #expect(Set(engine.keys) == Set(expected), "\(query)")
-            
+
         }
         // The numeric run alone still finds both resolutions.
         #expect(Set(try engineHits(index, "70/153").keys) == ["res", "bare"])
@@ -366,7 +366,7 @@ struct KnownDifferenceTests {
             #expect(Set(try referenceHits(reference, query).keys) == Set(expected), "\(query)")
             let engine = try engineHits(index, query)
             #expect(Set(engine.keys) == Set(expected), "\(query)")
-            
+
         }
     }
 
@@ -395,7 +395,7 @@ struct KnownDifferenceTests {
         for (id, score) in expected {
             #expect(abs((engine[id] ?? -1) - score) <= 1e-4, "\(id)")
         }
-        
+
     }
 
     /// `title:` is the scored field, but the parser compares field names case-sensitively and
@@ -416,7 +416,7 @@ struct KnownDifferenceTests {
         let engine = try engineHits(index, "war Title:peace")
         #expect(Set(engine.keys) == ["a"])
         #expect(abs((engine["a"] ?? 0) - expected["a"]!) <= 1e-4)
-        
+
     }
 
     /// Top-k pruning of a lone phrase or NEAR skips a candidate whose score with a frequency of
@@ -440,7 +440,7 @@ struct KnownDifferenceTests {
             #expect(try index.search(query, options: SearchOptions(limit: 1, exactCount: true)).hits.first?.id == best)
             let top = try index.search(query, options: SearchOptions(limit: 1)).hits.first?.id
             #expect(top == best, "\(query)")
-            
+
         }
     }
 }

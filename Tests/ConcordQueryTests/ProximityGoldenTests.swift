@@ -219,7 +219,7 @@ struct ProximityGoldenTests {
         let index = try GoldenIndex([("chain", ["and the the alpha that"])])
         let ordered = try index.frequencies("ONEAR/1(and the that)")
         #expect(ordered == ["chain": 1])
-        
+
         // The unordered search is exhaustive and finds the chain.
         #expect(try index.frequencies("NEAR/1(and the that)") == ["chain": 1])
     }

@@ -32,7 +32,8 @@ struct SnippetSourceOffsetTests {
                     let shown = String(decoding: snippetBytes[snippetRange], as: UTF8.self)
                     #expect(
                         original.lowercased() == shown.lowercased(),
-                        "\(query) in \(hit.id): source bytes \(sourceRange) read '\(original)', snippet shows '\(shown)'")
+                        "\(query) in \(hit.id): source bytes \(sourceRange) read '\(original)', snippet shows '\(shown)'"
+                    )
                     checked += 1
                 }
             }

@@ -69,7 +69,8 @@ package enum ConcordProcess {
 
     /// A fresh temporary directory holding a copy of `index-data/corpus` (no index).
     package static func sampleWorkspace() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("concord-e2e-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "concord-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("index-data"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(

@@ -34,7 +34,9 @@ package struct OptionSpec {
     }
 
     /// An option with a value.
-    package static func value(_ name: String, short: Character? = nil, _ valueName: String, _ help: String) -> OptionSpec {
+    package static func value(_ name: String, short: Character? = nil, _ valueName: String, _ help: String)
+        -> OptionSpec
+    {
         OptionSpec(name: name, short: short, takesValue: true, help: help, valueName: valueName)
     }
 }

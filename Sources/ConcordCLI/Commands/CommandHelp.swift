@@ -1,13 +1,15 @@
 /// Usage and help text of each command.
 package enum CommandHelp {
     /// Options every command that reads an index takes.
-    static let indexOption = OptionSpec.value("index", "DIR", "index directory (default $CONCORD_INDEX or index-data/index)")
+    static let indexOption = OptionSpec.value(
+        "index", "DIR", "index directory (default $CONCORD_INDEX or index-data/index)")
     static let helpOption = OptionSpec.flag("help", short: "h", "show this help")
 
     /// The one-line usage of a command.
     package static func usageLine(_ command: String) -> String {
         switch command {
-        case "index": return "concord index PATH... [--index DIR] [--memory-mb N] [--format text|markdown|jsonl] [--strict]"
+        case "index":
+            return "concord index PATH... [--index DIR] [--memory-mb N] [--format text|markdown|jsonl] [--strict]"
         case "search":
             return "concord search QUERY [-k N] [--offset N] [--and] [--json] [--explain] [--count] [--index DIR]"
         case "repl": return "concord repl [--index DIR] [--no-history] [-k N] [--and]"

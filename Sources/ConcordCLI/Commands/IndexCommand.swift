@@ -15,7 +15,12 @@ package enum IndexCommand {
     package static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ArgumentParser.parse(arguments, specs: options, command: "index")
         if parsed.flag("help") {
-            print(CommandHelp.help("index", summary: "Adds documents to the index (creating it); an id indexed again replaces the old document.", options: options))
+            print(
+                CommandHelp.help(
+                    "index",
+                    summary:
+                        "Adds documents to the index (creating it); an id indexed again replaces the old document.",
+                    options: options))
             return ExitCode.success
         }
         guard !parsed.positionals.isEmpty else { throw UsageError("give at least one PATH to index", command: "index") }
@@ -110,7 +115,9 @@ package enum MergeCommand {
     package static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ArgumentParser.parse(arguments, specs: options, command: "merge")
         if parsed.flag("help") {
-            print(CommandHelp.help("merge", summary: "Merges all segments into one, dropping deleted documents.", options: options))
+            print(
+                CommandHelp.help(
+                    "merge", summary: "Merges all segments into one, dropping deleted documents.", options: options))
             return ExitCode.success
         }
         if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)'", command: "merge") }

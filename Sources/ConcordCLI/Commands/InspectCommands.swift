@@ -11,7 +11,10 @@ package enum ShowCommand {
     package static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ArgumentParser.parse(arguments, specs: options, command: "show")
         if parsed.flag("help") {
-            print(CommandHelp.help("show", summary: "Prints a document (by id, or UN symbol) or one paragraph (ID#OP3).", options: options))
+            print(
+                CommandHelp.help(
+                    "show", summary: "Prints a document (by id, or UN symbol) or one paragraph (ID#OP3).",
+                    options: options))
             return ExitCode.success
         }
         guard parsed.positionals.count == 1 else { throw UsageError("give one ID or ID#PARA", command: "show") }
@@ -29,7 +32,8 @@ package enum ShowCommand {
             label = String(reference[reference.index(after: hash)...])
         }
         guard let document = try index.document(id) else {
-            throw CommandFailure("no document '\(id)' in \(index.path): check the id (or UN symbol) with `concord search`")
+            throw CommandFailure(
+                "no document '\(id)' in \(index.path): check the id (or UN symbol) with `concord search`")
         }
         var paragraphs = document.paragraphs
         if let label {
@@ -71,23 +75,33 @@ package enum ShowCommand {
             }
         }
         members.append(
-            ("fields",
-                .object(document.fields.map { field in
-                    switch field.value {
-                    case .keyword(let text): return (field.name, .string(text))
-                    case .number(let number): return (field.name, .integer(number))
-                    }
-                })))
+            (
+                "fields",
+                .object(
+                    document.fields.map { field in
+                        switch field.value {
+                        case .keyword(let text): return (field.name, .string(text))
+                        case .number(let number): return (field.name, .integer(number))
+                        }
+                    })
+            ))
         let kindNames = ["head", "title", "pp", "op", "sub", "fn", "end", "body"]
         members.append(
-            ("paragraphs",
-                .array(paragraphs.map { paragraph in
-                    .object([
-                        ("label", .string(paragraph.label)),
-                        ("kind", .string(Int(paragraph.kind) < kindNames.count ? kindNames[Int(paragraph.kind)] : "unknown")),
-                        ("verb", paragraph.verb.map { .string($0) } ?? .null), ("text", .string(paragraph.text)),
-                    ])
-                })))
+            (
+                "paragraphs",
+                .array(
+                    paragraphs.map { paragraph in
+                        .object([
+                            ("label", .string(paragraph.label)),
+                            (
+                                "kind",
+                                .string(
+                                    Int(paragraph.kind) < kindNames.count ? kindNames[Int(paragraph.kind)] : "unknown")
+                            ),
+                            ("verb", paragraph.verb.map { .string($0) } ?? .null), ("text", .string(paragraph.text)),
+                        ])
+                    })
+            ))
         return JSON.encode(.object(members))
     }
 }
@@ -116,7 +130,9 @@ package enum StatsCommand {
     package static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try ArgumentParser.parse(arguments, specs: options, command: "stats")
         if parsed.flag("help") {
-            print(CommandHelp.help("stats", summary: "Prints documents, terms, segments and sizes per component.", options: options))
+            print(
+                CommandHelp.help(
+                    "stats", summary: "Prints documents, terms, segments and sizes per component.", options: options))
             return ExitCode.success
         }
         let index = try IndexLocation.open(parsed, firstRun: false)
@@ -134,10 +150,15 @@ package enum StatsCommand {
             print(
                 JSON.encode(
                     .object([
-                        ("documents", .integer(Int64(snapshot.liveDocumentCount))), ("deleted", .integer(Int64(deleted))),
+                        ("documents", .integer(Int64(snapshot.liveDocumentCount))),
+                        ("deleted", .integer(Int64(deleted))),
                         ("terms", .integer(Int64(terms))), ("segments", .integer(Int64(snapshot.segments.count))),
-                        ("generation", .integer(Int64(snapshot.manifest.generation))), ("bytes", .integer(Int64(total))),
-                        ("components", .object(components.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })),
+                        ("generation", .integer(Int64(snapshot.manifest.generation))),
+                        ("bytes", .integer(Int64(total))),
+                        (
+                            "components",
+                            .object(components.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })
+                        ),
                     ])))
             return ExitCode.success
         }
@@ -172,13 +193,14 @@ package enum AnalyzeCommand {
         if parsed.flag("json") {
             print(
                 JSON.encode(
-                    .array(tokens.map { token in
-                        .object([
-                            ("token", .string(token.surface)), ("stem", .string(token.stem)),
-                            ("position", .integer(Int64(token.position))), ("start", .integer(Int64(token.start))),
-                            ("end", .integer(Int64(token.end))), ("whole", .bool(token.isWhole)),
-                        ])
-                    })))
+                    .array(
+                        tokens.map { token in
+                            .object([
+                                ("token", .string(token.surface)), ("stem", .string(token.stem)),
+                                ("position", .integer(Int64(token.position))), ("start", .integer(Int64(token.start))),
+                                ("end", .integer(Int64(token.end))), ("whole", .bool(token.isWhole)),
+                            ])
+                        })))
             return ExitCode.success
         }
         print("position  start  end  token → stem")

@@ -39,7 +39,9 @@ package struct ResultFormatter {
         let count = result.totalIsLowerBound ? "at least \(result.totalHits)" : "\(result.totalHits)"
         let shown = result.hits.isEmpty ? "" : ", showing \(offset + 1)–\(offset + result.hits.count)"
         lines.append(
-            Style.dim("\(count) hit\(result.totalHits == 1 ? "" : "s")\(shown) (\(formatMilliseconds(result.tookMilliseconds)))", enabled: styled))
+            Style.dim(
+                "\(count) hit\(result.totalHits == 1 ? "" : "s")\(shown) (\(formatMilliseconds(result.tookMilliseconds)))",
+                enabled: styled))
         return lines.joined(separator: "\n")
     }
 
@@ -66,8 +68,18 @@ package struct ResultFormatter {
                 ("symbol", hit.symbol.map { .string($0) } ?? .null), ("year", hit.year.map { .integer($0) } ?? .null),
                 ("paragraph", hit.paragraph.map { .string($0) } ?? .null),
                 ("paragraphs", .array(hit.paragraphs.map { .string($0) })), ("snippet", .string(hit.snippet)),
-                ("highlights", .array(hit.highlights.map { .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))]) })),
-                ("source_highlights", .array(hit.sourceHighlights.map { .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))]) })),
+                (
+                    "highlights",
+                    .array(
+                        hit.highlights.map { .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))]) })
+                ),
+                (
+                    "source_highlights",
+                    .array(
+                        hit.sourceHighlights.map {
+                            .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))])
+                        })
+                ),
             ]
             if let explanation = hit.explanation { members.append(("explanation", jsonExplanation(explanation))) }
             return .object(members)
@@ -76,7 +88,8 @@ package struct ResultFormatter {
             .object([
                 ("query", .string(result.query)), ("total_hits", .integer(Int64(result.totalHits))),
                 ("total_hits_is_lower_bound", .bool(result.totalIsLowerBound)),
-                ("took_ms", .number(rounded(result.tookMilliseconds))), ("notices", .array(result.notices.map { .string($0) })),
+                ("took_ms", .number(rounded(result.tookMilliseconds))),
+                ("notices", .array(result.notices.map { .string($0) })),
                 ("hits", .array(hits)),
             ]))
     }

@@ -25,7 +25,9 @@ package enum ReplCommand {
             let history = parsed.flag("no-history") ? nil : historyPath()
             InterruptFlag.install()
             let editor = LineEditor(prompt: "concord> ", historyPath: history)
-            print("Concord \(concordVersion): \(index.documentCount) documents in \(index.path). Type a query, :help, or Ctrl-D to quit.")
+            print(
+                "Concord \(concordVersion): \(index.documentCount) documents in \(index.path). Type a query, :help, or Ctrl-D to quit."
+            )
             while true {
                 InterruptFlag.reset()
                 switch editor.readLine() {
@@ -112,11 +114,19 @@ struct ReplSession {
             options.defaultOperator = .or
             print("adjacent words are now alternatives (ranked OR)")
         case ":explain":
-            if let flag = Self.onOff(argument) { options.explain = flag } else { printError(":explain takes on or off") }
+            if let flag = Self.onOff(argument) {
+                options.explain = flag
+            } else {
+                printError(":explain takes on or off")
+            }
         case ":json":
             if let flag = Self.onOff(argument) { json = flag } else { printError(":json takes on or off") }
         case ":more":
-            if let query = lastQuery { run(query, offset: lastOffset + options.limit) } else { printError("no query yet") }
+            if let query = lastQuery {
+                run(query, offset: lastOffset + options.limit)
+            } else {
+                printError("no query yet")
+            }
         case ":show", ":cite":
             guard !argument.isEmpty else {
                 printError("\(parts[0]) takes ID or ID#PARA")
@@ -131,7 +141,9 @@ struct ReplSession {
             drafting(parts[0], argument)
         case ":stats":
             let snapshot = index.snapshot
-            print("\(snapshot.liveDocumentCount) documents, \(snapshot.segments.count) segments, commit \(snapshot.manifest.generation)")
+            print(
+                "\(snapshot.liveDocumentCount) documents, \(snapshot.segments.count) segments, commit \(snapshot.manifest.generation)"
+            )
         default:
             printError("unknown command \(parts[0]); type :help")
         }

@@ -47,7 +47,8 @@ public struct IndexChecker {
     }
 
     private static func checkSegment(directory: String, entry: Manifest.Segment, deep: Bool) -> SegmentReport {
-        var report = SegmentReport(id: entry.id, documents: Int(entry.documentCount), terms: 0, postings: 0, problems: [])
+        var report = SegmentReport(
+            id: entry.id, documents: Int(entry.documentCount), terms: 0, postings: 0, problems: [])
         let segment: SegmentReader
         do {
             segment = try SegmentReader(directory: directory, entry: entry, verifyChecksums: true)
@@ -96,7 +97,9 @@ public struct IndexChecker {
                             return positions.count == Int(freq)
                         }
                         if ok != true {
-                            report.problems.append("\(IndexFileNames.segmentFile(entry.id, .positions)): positions of a term are inconsistent")
+                            report.problems.append(
+                                "\(IndexFileNames.segmentFile(entry.id, .positions)): positions of a term are inconsistent"
+                            )
                             break
                         }
                     } else if key.first == 1 && hasText[Int(cursor.doc)] {
@@ -133,7 +136,8 @@ public struct IndexChecker {
                         for token in analyzer.tokens(paragraph.text) { exact[token.surface, default: 0] += 1 }
                     }
                     for (surface, freq) in exact {
-                        storedChecksum ^= entryChecksum(key: [1] + Array(surface.utf8), doc: doc, position: UInt32.max - freq)
+                        storedChecksum ^= entryChecksum(
+                            key: [1] + Array(surface.utf8), doc: doc, position: UInt32.max - freq)
                     }
                 }
             } catch {
@@ -142,7 +146,8 @@ public struct IndexChecker {
             }
         }
         if totalBody != entry.totalBodyLength {
-            report.problems.append("\(IndexFileNames.segmentFile(entry.id, .stored)): paragraph lengths disagree with the manifest")
+            report.problems.append(
+                "\(IndexFileNames.segmentFile(entry.id, .stored)): paragraph lengths disagree with the manifest")
         }
         if deep && storedChecksum != indexChecksum && report.problems.isEmpty {
             report.problems.append(

@@ -44,7 +44,8 @@ package enum FileEnvelope {
     ) throws -> Range<Int> {
         guard bytes.count >= headerSize + footerSize else {
             throw IndexCorruption(
-                file: file, offset: 0, reason: "file is \(bytes.count) bytes, shorter than header and footer (truncated)")
+                file: file, offset: 0,
+                reason: "file is \(bytes.count) bytes, shorter than header and footer (truncated)")
         }
         let magic = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
         guard magic == headerMagic else {
@@ -52,7 +53,8 @@ package enum FileEnvelope {
         }
         let kind = bytes[4]
         guard kind == component.rawValue else {
-            throw IndexCorruption(file: file, offset: 4, reason: "component byte is \(kind), expected \(component.rawValue)")
+            throw IndexCorruption(
+                file: file, offset: 4, reason: "component byte is \(kind), expected \(component.rawValue)")
         }
         let version = bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self)
         guard version == formatVersion else {
@@ -65,13 +67,15 @@ package enum FileEnvelope {
         if let segmentId {
             let stored = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
             guard stored == segmentId else {
-                throw IndexCorruption(file: file, offset: 8, reason: "header names segment \(stored), expected \(segmentId)")
+                throw IndexCorruption(
+                    file: file, offset: 8, reason: "header names segment \(stored), expected \(segmentId)")
             }
         }
         let footerStart = bytes.count - footerSize
         let trailerMagic = bytes.loadUnaligned(fromByteOffset: footerStart + 12, as: UInt32.self)
         guard trailerMagic == footerMagic else {
-            throw IndexCorruption(file: file, offset: footerStart + 12, reason: "bad footer magic (truncated or overwritten)")
+            throw IndexCorruption(
+                file: file, offset: footerStart + 12, reason: "bad footer magic (truncated or overwritten)")
         }
         let recordedLength = bytes.loadUnaligned(fromByteOffset: footerStart, as: UInt64.self)
         guard recordedLength == UInt64(bytes.count) else {

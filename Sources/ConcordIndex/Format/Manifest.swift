@@ -64,7 +64,8 @@ public struct Manifest: Sendable, Equatable {
                 deleteGeneration: try reader.readUInt32(), deletedCount: try reader.readUInt32(),
                 totalBodyLength: try reader.readUInt64(), totalTitleLength: try reader.readUInt64())
             guard segment.id < nextSegmentId, segment.deletedCount <= segment.documentCount else {
-                throw IndexCorruption(file: file.name, offset: nil, reason: "segment entry \(segment.id) is inconsistent")
+                throw IndexCorruption(
+                    file: file.name, offset: nil, reason: "segment entry \(segment.id) is inconsistent")
             }
             segments.append(segment)
         }

@@ -189,7 +189,8 @@ package enum StoredRecord {
                         }
                         runs.append(
                             SourceRun(
-                                textStart: UInt32(bytes.count), sourceStart: UInt32(sourceStart), length: UInt32(length)))
+                                textStart: UInt32(bytes.count), sourceStart: UInt32(sourceStart), length: UInt32(length)
+                            ))
                         bytes.append(contentsOf: sourceBytes[sourceStart..<(sourceStart + length)])
                     }
                 }

@@ -218,7 +218,8 @@ public final class PostingsCursor {
             let freqBits = Int(postings.load(fromByteOffset: entry + 13, as: UInt8.self))
             let minNorm = postings.load(fromByteOffset: entry + 14, as: UInt8.self)
             let size = 16 &* (docBits &+ freqBits)
-            guard docBits <= 32, freqBits <= 32, state.pointee.nextDataOffset >= 0, state.pointee.nextDataOffset + size <= postings.count,
+            guard docBits <= 32, freqBits <= 32, state.pointee.nextDataOffset >= 0,
+                state.pointee.nextDataOffset + size <= postings.count,
                 lastDoc < documentCount
             else { return fail() }
             let data = postings.baseAddress! + state.pointee.nextDataOffset
@@ -226,7 +227,9 @@ public final class PostingsCursor {
             BitPacking.unpack(data + 16 * docBits, bitWidth: freqBits, into: freqs)
             // A block must increase strictly from the previous block and end at its skip entry.
             var previous = state.pointee.nextBase
-            var valid = docs[PostingsLayout.blockSize - 1] == lastDoc && (state.pointee.nextBlock == 0 || docs[0] > state.pointee.nextBase)
+            var valid =
+                docs[PostingsLayout.blockSize - 1] == lastDoc
+                && (state.pointee.nextBlock == 0 || docs[0] > state.pointee.nextBase)
             for i in 0..<PostingsLayout.blockSize {
                 freqs[i] &+= 1
                 let value = docs[i]
@@ -258,14 +261,17 @@ public final class PostingsCursor {
                 }
                 let delta = code >> 1
                 let value = UInt64(previous) + delta
-                guard value < UInt64(documentCount), i == 0 && state.pointee.nextBlock == 0 || delta > 0 else { return fail() }
+                guard value < UInt64(documentCount), i == 0 && state.pointee.nextBlock == 0 || delta > 0 else {
+                    return fail()
+                }
                 previous = UInt32(value)
                 docs[i] = previous
                 freqs[i] = UInt32(freq)
             }
             state.pointee.currentBlockBound = (Self.terminated - 1, info.maxFreq, info.minNorm)
             state.pointee.bufferCount = count
-            state.pointee.bufferPositionsOffset = Int(clamping: fullBlocks > 0 ? info.tailPositionsOffset : info.positionsOffset)
+            state.pointee.bufferPositionsOffset = Int(
+                clamping: fullBlocks > 0 ? info.tailPositionsOffset : info.positionsOffset)
             state.pointee.bufferPositionsChunkIndex = fullBlocks > 0 ? Int(info.tailPositionsIndex) : 0
             state.pointee.nextBlock += 1
         } else {

@@ -130,8 +130,10 @@ public final class SegmentReader: @unchecked Sendable {
     /// Raw bytes of `doc`'s stored record.
     package func storedRecord(_ doc: UInt32) throws -> ByteReader {
         let body = storedFile.body
-        let start = Int(clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8, as: UInt64.self))
-        let end = Int(clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8 + 8, as: UInt64.self))
+        let start = Int(
+            clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8, as: UInt64.self))
+        let end = Int(
+            clamping: body.loadUnaligned(fromByteOffset: storedOffsetsStart + Int(doc) * 8 + 8, as: UInt64.self))
         guard start <= end, end <= storedOffsetsStart else {
             throw IndexCorruption(
                 file: storedFile.name, offset: storedOffsetsStart + Int(doc) * 8, reason: "bad record offsets")

@@ -34,7 +34,8 @@ package struct TermDictionary: @unchecked Sendable {
 
     /// The first key of block `block`.
     private func firstKey(_ block: Int) throws -> UnsafeRawBufferPointer {
-        let keyOffset = Int(clamping: file.body.loadUnaligned(fromByteOffset: indexStart + block * 16 + 8, as: UInt64.self))
+        let keyOffset = Int(
+            clamping: file.body.loadUnaligned(fromByteOffset: indexStart + block * 16 + 8, as: UInt64.self))
         var reader = ByteReader(
             bytes: UnsafeRawBufferPointer(rebasing: file.body[keysStart..<(file.body.count - 28)]), file: file.name,
             fileOffset: file.bodyOffset + keysStart)
@@ -110,7 +111,9 @@ package struct TermDictionary: @unchecked Sendable {
             while !reader.isAtEnd {
                 let prefix = Int(try reader.readVarUInt64())
                 let suffix = Int(try reader.readVarUInt64())
-                guard prefix <= key.count else { throw reader.corruption("front-coding prefix longer than previous key") }
+                guard prefix <= key.count else {
+                    throw reader.corruption("front-coding prefix longer than previous key")
+                }
                 key.removeSubrange(prefix...)
                 key.append(contentsOf: try reader.readBytes(suffix))
                 let docFreq = try reader.readVarUInt32()

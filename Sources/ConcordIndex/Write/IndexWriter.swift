@@ -1,7 +1,8 @@
+import ConcordText
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import ConcordText
 
 /// The single writer of an index directory. It holds the `LOCK` (flock) from `init` until
 /// `close()` or deinit, buffers documents in memory up to a budget, flushes segments, and
@@ -127,7 +128,9 @@ public final class IndexWriter {
             guard let reader = readers[entry.id], let info = try reader.termInfo(key) else { continue }
             let cursor = reader.cursor(info)
             while cursor.doc != PostingsCursor.terminated {
-                var bits = pendingDeletes[entry.id] ?? reader.deletions ?? DeletionBits(documentCount: Int(entry.documentCount))
+                var bits =
+                    pendingDeletes[entry.id] ?? reader.deletions
+                    ?? DeletionBits(documentCount: Int(entry.documentCount))
                 if !bits.contains(cursor.doc) {
                     bits.insert(cursor.doc)
                     found = true
@@ -223,7 +226,10 @@ public final class IndexWriter {
                 }
                 tiers[tier, default: []].append(entry.id)
             }
-            guard let (_, ids) = tiers.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count >= options.mergeFactor })
+            guard
+                let (_, ids) = tiers.sorted(by: { $0.key < $1.key }).first(where: {
+                    $0.value.count >= options.mergeFactor
+                })
             else { return }
             try merge(Array(ids.prefix(options.mergeFactor)))
         }
@@ -262,7 +268,8 @@ public final class IndexWriter {
         }
         // Segments flushed in this session but not yet committed must survive too.
         guard let names = try? Syscalls.listDirectory(directory) else { return }
-        for name in names where !keep.contains(name) && (name.hasPrefix("seg_") || name == IndexFileNames.manifestTemporary) {
+        for name in names
+        where !keep.contains(name) && (name.hasPrefix("seg_") || name == IndexFileNames.manifestTemporary) {
             Syscalls.unlink(directory + "/" + name)
         }
     }

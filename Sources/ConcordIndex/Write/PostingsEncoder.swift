@@ -64,7 +64,9 @@ package struct PostingsEncoder {
                 totalFreq += UInt64(freq)
                 if withPositions { appendPositions(posting, log: log, to: &positionsOut) }
             }
-            let docBits = docs.withUnsafeBufferPointer { BitPacking.deltaBitWidth(of: $0.baseAddress!, base: previousDoc) }
+            let docBits = docs.withUnsafeBufferPointer {
+                BitPacking.deltaBitWidth(of: $0.baseAddress!, base: previousDoc)
+            }
             let freqBits = freqs.withUnsafeBufferPointer {
                 BitPacking.bitWidth(of: $0.baseAddress!, count: PostingsLayout.blockSize)
             }
@@ -107,7 +109,8 @@ package struct PostingsEncoder {
         return TermInfo(
             docFreq: UInt32(count), totalFreq: totalFreq, postingsOffset: termStart,
             positionsOffset: withPositions ? positionsStart : 0,
-            tailPositionsOffset: withPositions ? tailPositions : 0, tailPositionsIndex: withPositions ? tailChunkIndex : 0,
+            tailPositionsOffset: withPositions ? tailPositions : 0,
+            tailPositionsIndex: withPositions ? tailChunkIndex : 0,
             maxFreq: maxFreq, minNorm: minNorm)
     }
 

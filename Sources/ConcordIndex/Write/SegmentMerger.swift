@@ -93,7 +93,8 @@ package enum SegmentMerger {
             freqs.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
-            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count && entries[heads[s]].key == key {
+            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count && entries[heads[s]].key == key
+            {
                 let info = entries[heads[s]].info
                 heads[s] += 1
                 let cursor = sources[s].cursor(info)
@@ -133,11 +134,13 @@ package enum SegmentMerger {
                                         let log = PostingLog(
                                             docs: docs.baseAddress!, freqs: freqs.baseAddress!,
                                             positionStarts: starts.baseAddress!,
-                                            positions: positions.baseAddress ?? placeholder, bodyNorms: body.baseAddress!,
+                                            positions: positions.baseAddress ?? placeholder,
+                                            bodyNorms: body.baseAddress!,
                                             titleNorms: title.baseAddress!)
                                         try key.withUnsafeBytes { key in
                                             try output.addTerm(
-                                                key: key, postings: UnsafeBufferPointer(rebasing: identity[0..<docs.count]),
+                                                key: key,
+                                                postings: UnsafeBufferPointer(rebasing: identity[0..<docs.count]),
                                                 log: log)
                                         }
                                     }

@@ -64,7 +64,8 @@ package enum SegmentSerializer {
                                 let placeholder8 = UnsafePointer<UInt8>(bitPattern: 1)!
                                 try body(
                                     PostingLog(
-                                        docs: docs.baseAddress ?? placeholder32, freqs: freqs.baseAddress ?? placeholder32,
+                                        docs: docs.baseAddress ?? placeholder32,
+                                        freqs: freqs.baseAddress ?? placeholder32,
                                         positionStarts: starts.baseAddress ?? placeholder32,
                                         positions: positions.baseAddress ?? placeholder32,
                                         bodyNorms: bodyNorms.baseAddress ?? placeholder8,
@@ -169,7 +170,8 @@ package struct SegmentOutput {
         normsOut.appendUInt64(totalTitleLength)
         var numericOut = FileEnvelope.begin(.numeric, segmentId: segmentId)
         NumericColumns.encode(numericColumns, documentCount: documentCount, into: &numericOut)
-        for (component, var writer) in [(SegmentComponent.terms, termsOut), (.norms, normsOut), (.numeric, numericOut)] {
+        for (component, var writer) in [(SegmentComponent.terms, termsOut), (.norms, normsOut), (.numeric, numericOut)]
+        {
             FileEnvelope.finish(&writer)
             let name = IndexFileNames.segmentFile(segmentId, component)
             try writer.withUnsafeBytes { try SegmentSerializer.writeDurably(directory + "/" + name, $0) }

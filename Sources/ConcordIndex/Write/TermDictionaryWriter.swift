@@ -42,7 +42,8 @@ package struct TermDictionaryWriter {
         body.appendUInt8(info.minNorm)
         if info.docFreq >= UInt32(PostingsLayout.blockSize) {
             // Chunk offset relative to the term's positions, and the index within the chunk.
-            body.appendVarUInt64((info.tailPositionsOffset &- info.positionsOffset) << 7 | UInt64(info.tailPositionsIndex & 127))
+            body.appendVarUInt64(
+                (info.tailPositionsOffset &- info.positionsOffset) << 7 | UInt64(info.tailPositionsIndex & 127))
         }
         previousKey.removeAll(keepingCapacity: true)
         previousKey.append(contentsOf: key)

@@ -34,7 +34,10 @@ final class TermScorer: DocScorer {
     let normalization: UnsafePointer<Double>
     let norms: UnsafeRawBufferPointer
 
-    init(cursor: PostingsCursor, idf: Double, bm25: BM25, normalization: UnsafePointer<Double>, norms: UnsafeRawBufferPointer) {
+    init(
+        cursor: PostingsCursor, idf: Double, bm25: BM25, normalization: UnsafePointer<Double>,
+        norms: UnsafeRawBufferPointer
+    ) {
         self.cursor = cursor
         self.idf = idf
         self.bm25 = bm25

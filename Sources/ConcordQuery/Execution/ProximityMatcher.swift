@@ -72,14 +72,18 @@ enum ProximityMatcher {
         return result
     }
 
-    private static func orderedMatch(_ operands: [[(UInt32, UInt32)]], from start: (UInt32, UInt32), distance: Int) -> Bool {
+    private static func orderedMatch(_ operands: [[(UInt32, UInt32)]], from start: (UInt32, UInt32), distance: Int)
+        -> Bool
+    {
         orderedSearch(operands, index: 1, previousEnd: Int(start.1), distance: distance)
     }
 
     /// Tries every occurrence of operand `index` that starts after the previous span within
     /// `distance` tokens (the earliest is not always right: a later one may leave the next
     /// operand close enough, an earlier one may leave room for it).
-    private static func orderedSearch(_ operands: [[(UInt32, UInt32)]], index: Int, previousEnd: Int, distance: Int) -> Bool {
+    private static func orderedSearch(_ operands: [[(UInt32, UInt32)]], index: Int, previousEnd: Int, distance: Int)
+        -> Bool
+    {
         if index == operands.count { return true }
         for candidate in operands[index] where Int(candidate.0) > previousEnd {
             if Int(candidate.0) - previousEnd - 1 > distance { break }

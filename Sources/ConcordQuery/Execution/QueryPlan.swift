@@ -204,7 +204,9 @@ public struct QueryPlanner {
             }
         }
         // Keep the most frequent forms when over the cap (ties by key, so plans are deterministic).
-        var keys = frequencies.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
+        var keys = frequencies.sorted {
+            $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key)
+        }
         let truncated = keys.count > Self.maxPrefixExpansions
         if truncated {
             notices.append(
@@ -215,7 +217,8 @@ public struct QueryPlanner {
         let terms = keys.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, df in
             PlannedTerm(
                 display: "=" + String(decoding: key.dropFirst(), as: UTF8.self), key: key, field: .exact,
-                documentFrequency: df, idf: bm25.idf(documentFrequency: df, documentCount: snapshot.statisticsDocumentCount),
+                documentFrequency: df,
+                idf: bm25.idf(documentFrequency: df, documentCount: snapshot.statisticsDocumentCount),
                 offset: 0)
         }
         if terms.isEmpty { return .matchNone }
@@ -233,9 +236,12 @@ public struct QueryPlanner {
             if terms.count == 1 { return .term(terms[0]) }
             return .boolean(must: terms.map { .term($0) }, should: [], mustNot: [], filter: [])
         case "para":
-            let kinds: [String: UInt8] = ["head": 0, "title": 1, "pp": 2, "op": 3, "sub": 4, "fn": 5, "end": 6, "body": 7]
+            let kinds: [String: UInt8] = [
+                "head": 0, "title": 1, "pp": 2, "op": 3, "sub": 4, "fn": 5, "end": 6, "body": 7,
+            ]
             guard let kind = kinds[value.lowercased()] else {
-                throw QueryPlanError(message: "para: takes one of \(kinds.keys.sorted().joined(separator: ", ")), not \(value)")
+                throw QueryPlanError(
+                    message: "para: takes one of \(kinds.keys.sorted().joined(separator: ", ")), not \(value)")
             }
             // An operative paragraph's lettered sub-paragraphs count as operative text too.
             return .filter(.paragraphKind(kind == 3 ? [3, 4] : [kind]))
@@ -248,7 +254,9 @@ public struct QueryPlanner {
                 let tokens = analyzer.tokens(value).filter { !$0.isWhole }
                 if tokens.isEmpty { return .matchNone }
                 let terms = try tokens.map { try lookup($0, field: .title, offset: 0) }
-                return .boolean(must: [], should: [], mustNot: [], filter: terms.map { .filter(.keyword(field: "title", key: $0.key)) })
+                return .boolean(
+                    must: [], should: [], mustNot: [],
+                    filter: terms.map { .filter(.keyword(field: "title", key: $0.key)) })
             }
             var key = [TermField.keyword.rawValue] + Array(field.utf8) + [0]
             if value.hasSuffix("*") {

@@ -23,10 +23,11 @@ struct ScorerBuilder {
             var groups: [[(cursor: Int, offset: Int)]] = []
             var index = 0
             for span in spans {
-                groups.append(span.terms.map { term in
-                    defer { index += 1 }
-                    return (index, term.offset)
-                })
+                groups.append(
+                    span.terms.map { term in
+                        defer { index += 1 }
+                        return (index, term.offset)
+                    })
             }
             return ProximityScorer(
                 cursors: cursors,
@@ -55,7 +56,8 @@ struct ScorerBuilder {
             if let optional { main = OptionalScorer(required: main, optional: optional) }
             if !mustNot.isEmpty {
                 let excluded = try mustNot.map { try build($0) }
-                main = ExclusionScorer(main: main, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
+                main = ExclusionScorer(
+                    main: main, excluded: excluded.count == 1 ? excluded[0] : DisjunctionScorer(excluded))
             }
             return main
         case .filter(let filter):

@@ -171,7 +171,9 @@ public final class Searcher {
         return candidates.contains { constraint.allows(stored.paragraphs[$0]) }
     }
 
-    private func assembleHit(_ entry: (segment: Int, doc: UInt32, score: Double), plan: QueryPlan, options: SearchOptions)
+    private func assembleHit(
+        _ entry: (segment: Int, doc: UInt32, score: Double), plan: QueryPlan, options: SearchOptions
+    )
         throws -> SearchHit
     {
         let segment = snapshot.segments[entry.segment]
@@ -217,7 +219,8 @@ public final class Searcher {
         if case .number(let value) = stored.field("year") { year = value }
         return SearchHit(
             id: stored.id, score: entry.score, title: stored.title, symbol: symbol, year: year,
-            paragraph: best.map { stored.paragraphs[$0].label }, paragraphs: eligible.map { stored.paragraphs[$0].label },
+            paragraph: best.map { stored.paragraphs[$0].label },
+            paragraphs: eligible.map { stored.paragraphs[$0].label },
             snippet: snippet, highlights: highlights, byteHighlights: byteHighlights,
             sourceHighlights: sourceHighlights, explanation: explanation, segment: entry.segment, doc: entry.doc)
     }
@@ -276,7 +279,10 @@ struct TopCollector {
 
     /// Whether `a` ranks below `b`.
     @inline(__always)
-    private static func worse(_ a: (score: Double, global: UInt64, segment: Int, doc: UInt32), _ b: (score: Double, global: UInt64, segment: Int, doc: UInt32)) -> Bool {
+    private static func worse(
+        _ a: (score: Double, global: UInt64, segment: Int, doc: UInt32),
+        _ b: (score: Double, global: UInt64, segment: Int, doc: UInt32)
+    ) -> Bool {
         a.score != b.score ? a.score < b.score : a.global > b.global
     }
 

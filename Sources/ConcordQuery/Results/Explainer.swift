@@ -36,16 +36,22 @@ struct Explainer {
         case .prefix(let text, let terms, _):
             let parts = try terms.compactMap { try explain(.term($0), doc: doc) }
             if parts.isEmpty { return nil }
-            return Explanation(value: parts.reduce(0) { $0 + $1.value }, summary: "sum of prefix \(text)* forms", details: parts)
+            return Explanation(
+                value: parts.reduce(0) { $0 + $1.value }, summary: "sum of prefix \(text)* forms", details: parts)
         case .boolean(let must, let should, let mustNot, let filter):
             var parts: [Explanation] = []
             for clause in must + should {
                 if let part = try explain(clause, doc: doc) { parts.append(part) }
             }
             var notes: [Explanation] = []
-            if !filter.isEmpty { notes.append(Explanation(value: 0, summary: "filters passed (\(filter.count)), not scored")) }
-            if !mustNot.isEmpty { notes.append(Explanation(value: 0, summary: "excluded clauses absent (\(mustNot.count))")) }
-            return Explanation(value: parts.reduce(0) { $0 + $1.value }, summary: "sum of matching clauses", details: parts + notes)
+            if !filter.isEmpty {
+                notes.append(Explanation(value: 0, summary: "filters passed (\(filter.count)), not scored"))
+            }
+            if !mustNot.isEmpty {
+                notes.append(Explanation(value: 0, summary: "excluded clauses absent (\(mustNot.count))"))
+            }
+            return Explanation(
+                value: parts.reduce(0) { $0 + $1.value }, summary: "sum of matching clauses", details: parts + notes)
         case .filter, .matchAll:
             return Explanation(value: 0, summary: "filter match, not scored")
         case .matchNone:
@@ -53,7 +59,9 @@ struct Explainer {
         }
     }
 
-    private func termExplanation(display: String, tf: Double, idf: Double, df: UInt64?, title: Bool, doc: UInt32, score: Double)
+    private func termExplanation(
+        display: String, tf: Double, idf: Double, df: UInt64?, title: Bool, doc: UInt32, score: Double
+    )
         -> Explanation
     {
         let code = title ? segment.titleNorm(doc) : segment.bodyNorm(doc)
@@ -65,8 +73,12 @@ struct Explainer {
         return Explanation(
             value: score, summary: "weight(\(display)) = idf × tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl))",
             details: [
-                Explanation(value: idf, summary: "idf = ln(1 + (N − n + 0.5)/(n + 0.5))" + (df == nil ? " (sum over the terms)" : ""), details: idfParts),
-                Explanation(value: tf, summary: df == nil ? "tf, matches in the document" : "tf, occurrences in the document"),
+                Explanation(
+                    value: idf,
+                    summary: "idf = ln(1 + (N − n + 0.5)/(n + 0.5))" + (df == nil ? " (sum over the terms)" : ""),
+                    details: idfParts),
+                Explanation(
+                    value: tf, summary: df == nil ? "tf, matches in the document" : "tf, occurrences in the document"),
                 Explanation(value: length, summary: "dl, \(title ? "title" : "body") length (quantized)"),
                 Explanation(value: average, summary: "avgdl, average \(title ? "title" : "body") length"),
                 Explanation(value: bm25.k1, summary: "k1"), Explanation(value: bm25.b, summary: "b"),

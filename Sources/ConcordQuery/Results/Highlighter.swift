@@ -36,7 +36,8 @@ struct Highlighter {
             for token in analyzer.tokens(paragraph.text, firstPosition: Int(paragraph.firstPosition)) {
                 tokens.append(
                     Token(
-                        position: UInt32(token.position), stem: token.stem, surface: token.surface, isWhole: token.isWhole,
+                        position: UInt32(token.position), stem: token.stem, surface: token.surface,
+                        isWhole: token.isWhole,
                         paragraph: index, start: token.start, end: token.end))
             }
         }
@@ -56,7 +57,8 @@ struct Highlighter {
     }
 
     private func mark(
-        _ plan: QueryPlan, tokens: [Token], byStem: [String: [Int]], bySurface: [String: [Int]], into marked: inout Set<Int>
+        _ plan: QueryPlan, tokens: [Token], byStem: [String: [Int]], bySurface: [String: [Int]],
+        into marked: inout Set<Int>
     ) {
         switch plan {
         case .term(let term):
@@ -90,13 +92,16 @@ struct Highlighter {
             }
             for configuration in ProximityMatcher.nearConfigurations(operands, distance: distance, ordered: ordered) {
                 for (j, occurrence) in configuration.enumerated() {
-                    for index in operandTokens[j] where tokens[index].position >= occurrence.0 && tokens[index].position <= occurrence.1 {
+                    for index in operandTokens[j]
+                    where tokens[index].position >= occurrence.0 && tokens[index].position <= occurrence.1 {
                         marked.insert(index)
                     }
                 }
             }
         case .boolean(let must, let should, _, _):
-            for clause in must + should { mark(clause, tokens: tokens, byStem: byStem, bySurface: bySurface, into: &marked) }
+            for clause in must + should {
+                mark(clause, tokens: tokens, byStem: byStem, bySurface: bySurface, into: &marked)
+            }
         case .filter, .matchAll, .matchNone:
             break
         }
@@ -122,7 +127,9 @@ extension ProximityMatcher {
     }
 
     /// For each matched occurrence of operand 0, one valid choice of occurrences (in operand order).
-    static func nearConfigurations(_ operands: [[(UInt32, UInt32)]], distance: Int, ordered: Bool) -> [[(UInt32, UInt32)]] {
+    static func nearConfigurations(_ operands: [[(UInt32, UInt32)]], distance: Int, ordered: Bool) -> [[(
+        UInt32, UInt32
+    )]] {
         var result: [[(UInt32, UInt32)]] = []
         for first in nearMatches(operands, distance: distance, ordered: ordered) {
             var chosen = [first]

@@ -68,7 +68,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
     public var description: String {
         var lines: [String] = []
         func walk(_ node: Explanation, depth: Int) {
-            let value = node.value == node.value.rounded() && abs(node.value) < 1e15
+            let value =
+                node.value == node.value.rounded() && abs(node.value) < 1e15
                 ? String(Int64(node.value)) : formatNumber(node.value)
             lines.append(String(repeating: "  ", count: depth) + value + "  " + node.summary)
             for detail in node.details { walk(detail, depth: depth + 1) }
