@@ -258,7 +258,7 @@ struct CorruptionTests {
         trials += aligned.shuffled(using: &random).prefix(48).map { (offset: $0, bit: 7) }
         trials += [original.count - 17, original.count - 25].filter { $0 >= 24 }.map { (offset: $0, bit: 7) }
         trials += offsetTopBytes(name: name, bytes: original).map { (offset: $0, bit: 7) }
-        try StorageFaultLock.shared {
+        StorageFaultLock.shared {
             for (offset, bit) in trials {
                 var damaged = original
                 damaged[offset] ^= UInt8(1 << bit)
@@ -280,7 +280,7 @@ struct CorruptionTests {
         try #require(!offsets.isEmpty)
         damaged[offsets.last!] ^= 0x80  // the trailer's keysStart
         index.write(name, damaged)
-        try StorageFaultLock.shared {
+        _ = StorageFaultLock.shared {
             #expect(throws: IndexCorruption.self) { _ = try IndexWriter(directory: index.path) }
         }
     }

@@ -104,6 +104,9 @@ package enum ConcordCommand {
         case let reader as ReaderError:
             printError("error: \(reader)")
             return ExitCode.failure
+        case is SearchCancelled:
+            printError("query interrupted (Ctrl-C); type another query or Ctrl-D to leave")
+            return ExitCode.failure
         case let failure as CommandFailure:
             printError("error: \(failure.message)")
             return ExitCode.failure

@@ -24,6 +24,7 @@ package enum ReplCommand {
         if Terminal.isTerminal(0) && Terminal.isTerminal(1) {
             let history = parsed.flag("no-history") ? nil : historyPath()
             InterruptFlag.install()
+            session.interruptible = true
             let editor = LineEditor(prompt: "concord> ", historyPath: history)
             print(
                 "Concord \(concordVersion): \(index.documentCount) documents in \(index.path). Type a query, :help, or Ctrl-D to quit."
@@ -62,6 +63,8 @@ struct ReplSession {
     var styled = Style.standardOutputEnabled
     var lastQuery: String?
     var lastOffset = 0
+    /// Whether Ctrl-C (InterruptFlag) stops a running query (interactive sessions).
+    var interruptible = false
 
     init(index: SearchIndex) {
         self.index = index
@@ -81,6 +84,10 @@ struct ReplSession {
         currentQueryText = query
         var pageOptions = options
         pageOptions.offset = offset
+        if interruptible {
+            InterruptFlag.reset()
+            pageOptions.isCancelled = { InterruptFlag.isSet }
+        }
         do {
             let result = try index.search(query, options: pageOptions)
             let formatter = ResultFormatter(styled: styled, explain: options.explain)

@@ -15,6 +15,9 @@ public struct SearchOptions: Sendable {
     public var explain: Bool
     /// Scoring parameters.
     public var bm25: BM25
+    /// Polled while a query runs (every few thousand documents and between segments); when it
+    /// returns true the query stops with `SearchCancelled` (the REPL's Ctrl-C).
+    public var isCancelled: (@Sendable () -> Bool)?
 
     /// Defaults: 10 hits, OR, pruned counting, no explanations, k1 1.2 b 0.75.
     public init(
@@ -28,6 +31,15 @@ public struct SearchOptions: Sendable {
         self.explain = explain
         self.bm25 = bm25
     }
+}
+
+/// Thrown when `SearchOptions.isCancelled` asked a running query to stop.
+public struct SearchCancelled: Error, CustomStringConvertible {
+    /// Creates the error.
+    public init() {}
+
+    /// One line for the user.
+    public var description: String { "query interrupted" }
 }
 
 /// The best documents of a query, before hit assembly.
@@ -103,6 +115,7 @@ public final class Searcher {
         if let shape = TermShape(plan) {
             var pruned = false
             for (index, segment) in snapshot.segments.enumerated() {
+                if options.isCancelled?() == true { throw SearchCancelled() }
                 let evaluator = TermEvaluator(
                     segment: segment, segmentIndex: index, base: snapshot.segmentBases[index],
                     exactCount: options.exactCount)
@@ -139,8 +152,11 @@ public final class Searcher {
             // positions); the threshold must be current before the first candidate too.
             proximity?.threshold = UnsafePointer(thresholdBox)
             let base = snapshot.segmentBases[index]
+            var visited = 0
             while scorer.doc != terminated {
                 let doc = scorer.doc
+                visited &+= 1
+                if visited & 4095 == 0, options.isCancelled?() == true { throw SearchCancelled() }
                 if !segment.isDeleted(doc) {
                     let allowed = try constraint.isEmpty || accepts(constraint, plan: plan, segment: segment, doc: doc)
                     if allowed {
