@@ -43,7 +43,6 @@ public final class PostingsCursor {
         var decodedChunkSize = 0
         @usableFromInline var doc: UInt32 = 0
         var isCorrupt = false
-        var nextBlockIsAfterBuffer = true
         /// Block `shallowSeek` reached, or -1 for the decoded block. Separate from the skip
         /// pointer so that `advance()` after a shallow seek still visits every document.
         var shallowBlock = -1
@@ -189,7 +188,6 @@ public final class PostingsCursor {
             state.pointee.nextBase = lastDoc
             state.pointee.nextBlock += 1
         }
-        state.pointee.nextBlockIsAfterBuffer = false
     }
 
     private func fail() {
@@ -207,7 +205,6 @@ public final class PostingsCursor {
     }
 
     private func loadNextBlock() {
-        state.pointee.nextBlockIsAfterBuffer = true
         state.pointee.shallowBlock = -1
         if state.pointee.nextBlock < fullBlocks {
             let entry = skipStart + state.pointee.nextBlock * PostingsLayout.skipEntrySize

@@ -38,11 +38,6 @@ enum ProximityMatcher {
         return starts
     }
 
-    /// Number of phrase matches.
-    static func phraseFrequency(_ lists: [[UInt32]], offsets: [Int], slop: Int) -> Int {
-        phraseStarts(lists, offsets: offsets, slop: slop).count
-    }
-
     /// Occurrences (start, end inclusive) of one NEAR operand, from its terms' position lists.
     static func spanOccurrences(_ lists: [[UInt32]], offsets: [Int], length: Int) -> [(UInt32, UInt32)] {
         if lists.count == 1 { return lists[0].map { ($0, $0) } }
