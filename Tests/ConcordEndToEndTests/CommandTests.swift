@@ -330,9 +330,23 @@ struct CommandTests {
         let show = try workspace.runOnIndex(["show", "A-RES-65-218.md"])
         #expect(show.status == 1)
 
+        let generation = stats["generation"] as? Int
         let unknown = try workspace.runOnIndex(["delete", "no-such-id"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("not found: no-such-id"))
+        let after = try parseObject(try workspace.runOnIndex(["stats", "--json"]).stdout)
+        #expect(after["generation"] as? Int == generation, "deleting nothing must not write a commit")
+    }
+
+    @Test("-k=N is read like -k N and -kN")
+    func shortOptionWithEquals() throws {
+        let workspace = try CLIWorkspace.indexed()
+        for form in [["-k=2"], ["-k", "2"], ["-k2"]] {
+            let result = try workspace.runOnIndex(["search", "--json"] + form + ["cooperation"])
+            #expect(result.status == 0, "\(form): \(result.stderr)")
+            let hits = (try parseObject(result.stdout)["hits"] as? [Any]) ?? []
+            #expect(hits.count == 2, "\(form)")
+        }
     }
 
     @Test("merge makes one segment and keeps every live document")

@@ -116,7 +116,9 @@ package enum ArgumentParser {
                 }
                 spec = found
                 name = found.name
-                let rest = argument.dropFirst(2)
+                var rest = argument.dropFirst(2)
+                // `-k=10` means the same as `-k 10` and `-k10`.
+                if rest.first == "=" { rest = rest.dropFirst() }
                 if !rest.isEmpty {
                     guard found.takesValue else {
                         throw UsageError("option '-\(letter)' takes no value", command: command)

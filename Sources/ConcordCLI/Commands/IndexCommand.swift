@@ -64,7 +64,7 @@ package enum IndexCommand {
         let size = directorySize(indexPath)
         bar.finish(
             summary:
-                "indexed \(summary.indexed) documents (\(summary.replaced) replaced, \(summary.skipped) skipped), "
+                "indexed \(summary.indexed) document\(summary.indexed == 1 ? "" : "s") (\(summary.replaced) replaced, \(summary.skipped) skipped), "
                 + "\(format(megabytes)) MB in \(format(seconds)) s (\(format(megabytes / seconds)) MB/s); "
                 + "index \(format(Double(size) / 1_000_000)) MB in \(summary.segments) segment"
                 + (summary.segments == 1 ? "" : "s"))
@@ -101,8 +101,9 @@ package enum DeleteCommand {
         defer { writer.close() }
         var missing: [String] = []
         for id in parsed.positionals where !(try writer.delete(id: id)) { missing.append(id) }
-        let summary = try writer.commit()
-        print("deleted \(summary.deleted) document\(summary.deleted == 1 ? "" : "s")")
+        // Nothing deleted: leave the index (and its commit generation) untouched.
+        let deleted = missing.count < parsed.positionals.count ? try writer.commit().deleted : 0
+        print("deleted \(deleted) document\(deleted == 1 ? "" : "s")")
         if !missing.isEmpty { printError("not found: \(missing.joined(separator: ", "))") }
         return missing.isEmpty ? ExitCode.success : ExitCode.failure
     }
