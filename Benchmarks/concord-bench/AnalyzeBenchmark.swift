@@ -128,7 +128,8 @@ enum AnalyzeBenchmark {
         }
         // Words with letters are a subset of the tokenizer's words (numbers are not stemmed).
         guard collector.ends.count <= expectedWords, stemBytes > 0 else {
-            throw BenchError("stemmer pass saw \(collector.ends.count) words, more than the tokenizer's \(expectedWords)")
+            throw BenchError(
+                "stemmer pass saw \(collector.ends.count) words, more than the tokenizer's \(expectedWords)")
         }
         return (collector.ends.count, best, stemBytes)
     }
