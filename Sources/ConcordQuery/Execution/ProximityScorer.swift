@@ -25,6 +25,9 @@ final class ProximityScorer: DocScorer {
     private(set) var pruned = false
 
     private let count: Int
+    /// The cursors again, unretained: reading a class out of an array costs a retain/release
+    /// pair per access in the verification loop; `cursors` keeps them alive.
+    private let refs: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     private let order: UnsafeMutablePointer<Int>
     private let lists: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
     private let lengths: UnsafeMutablePointer<Int>
@@ -47,6 +50,8 @@ final class ProximityScorer: DocScorer {
         self.normalization = normalization
         self.norms = norms
         count = cursors.count
+        refs = .allocate(capacity: cursors.count)
+        for (i, cursor) in cursors.enumerated() { refs[i] = Unmanaged.passUnretained(cursor) }
         order = .allocate(capacity: count)
         let sorted = cursors.indices.sorted { cursors[$0].info.docFreq < cursors[$1].info.docFreq }
         for (i, index) in sorted.enumerated() { order[i] = index }
@@ -80,6 +85,7 @@ final class ProximityScorer: DocScorer {
     deinit {
         for i in 0..<count { lists[i].deallocate() }
         lists.deallocate()
+        refs.deallocate()
         lengths.deallocate()
         capacities.deallocate()
         offsets.deallocate()
@@ -97,8 +103,7 @@ final class ProximityScorer: DocScorer {
         let lead = cursors[order[0]]
         outer: while target != terminated {
             for i in 1..<count {
-                let cursor = cursors[order[i]]
-                let found = cursor.seek(to: target)
+                let found = refs[order[i]]._withUnsafeGuaranteedRef { $0.seek(to: target) }
                 if found != target {
                     target = lead.seek(to: found)
                     continue outer
@@ -109,7 +114,9 @@ final class ProximityScorer: DocScorer {
                 // phrase every term's, for a sloppy phrase the first term's, for NEAR the first
                 // operand's terms'.
                 var minimum = UInt32.max
-                for i in 0..<boundTerms.count { minimum = min(minimum, cursors[boundTerms[i]].freq) }
+                for i in 0..<boundTerms.count {
+                    minimum = min(minimum, refs[boundTerms[i]]._withUnsafeGuaranteedRef { $0.freq })
+                }
                 let best = bm25.score(
                     tf: Double(minimum), normalization: normalization[Int(norms[Int(target)])], idf: idf)
                 if best * (1 + 1e-9) <= threshold.pointee {
@@ -135,15 +142,17 @@ final class ProximityScorer: DocScorer {
     /// Copies one term's positions of the current document into its buffer.
     private func load(_ index: Int) -> Bool {
         do {
-            let ok: Bool? = cursors[index].withPositions { positions in
-                if positions.count > capacities[index] {
-                    lists[index].deallocate()
-                    capacities[index] = max(positions.count, capacities[index] * 2)
-                    lists[index] = .allocate(capacity: capacities[index])
+            let ok: Bool? = refs[index]._withUnsafeGuaranteedRef { cursor in
+                cursor.withPositions { positions in
+                    if positions.count > capacities[index] {
+                        lists[index].deallocate()
+                        capacities[index] = max(positions.count, capacities[index] * 2)
+                        lists[index] = .allocate(capacity: capacities[index])
+                    }
+                    lists[index].update(from: positions.baseAddress!, count: positions.count)
+                    lengths[index] = positions.count
+                    return true
                 }
-                lists[index].update(from: positions.baseAddress!, count: positions.count)
-                lengths[index] = positions.count
-                return true
             }
             if ok == nil {
                 state.pointee.corrupt = true
