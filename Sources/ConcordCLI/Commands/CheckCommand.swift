@@ -20,7 +20,11 @@ package enum CheckCommand {
         let (path, _) = IndexLocation.resolve(parsed)
         guard FileManager.default.fileExists(atPath: path + "/MANIFEST") else { throw IndexOpenError.missing(path) }
         let started = Date()
-        let report = IndexChecker.check(directory: path, deep: parsed.flag("deep"))
+        var bar = ProgressBar(itemName: "docs")
+        let report = IndexChecker.check(directory: path, deep: parsed.flag("deep")) { done, _ in
+            bar.update(items: done, bytes: 0)
+        }
+        bar.finish(summary: "")
         for problem in report.problems { print("error: \(problem)") }
         for segment in report.segments {
             let status = segment.problems.isEmpty ? "ok" : "CORRUPT"

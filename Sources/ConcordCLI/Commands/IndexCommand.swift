@@ -127,7 +127,9 @@ package enum MergeCommand {
         let started = Date()
         let writer = try IndexWriter(directory: path)
         defer { writer.close() }
-        let summary = try writer.mergeAll()
+        var bar = ProgressBar(itemName: "terms")
+        let summary = try writer.mergeAll { done, _ in bar.update(items: done, bytes: 0) }
+        bar.finish(summary: "")
         printDiagnostic(
             "merged into \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s") in "
                 + IndexCommand.format(Date().timeIntervalSince(started)) + " s")

@@ -32,7 +32,10 @@ public struct IndexChecker {
     }
 
     /// Checks the index in `directory`; `deep` also re-analyzes stored text.
-    public static func check(directory: String, deep: Bool) -> Report {
+    /// `progress` is called after each segment with the documents checked so far and in all.
+    public static func check(
+        directory: String, deep: Bool, progress: (_ documents: Int, _ total: Int) -> Void = { _, _ in }
+    ) -> Report {
         let manifest: Manifest
         do {
             manifest = try Manifest.read(directory: directory)
@@ -40,8 +43,12 @@ public struct IndexChecker {
             return Report(generation: 0, segments: [], problems: ["\(error)"])
         }
         var reports: [SegmentReport] = []
+        let total = manifest.segments.reduce(0) { $0 + Int($1.documentCount) }
+        var done = 0
         for entry in manifest.segments {
             reports.append(checkSegment(directory: directory, entry: entry, deep: deep))
+            done += Int(entry.documentCount)
+            progress(done, total)
         }
         return Report(generation: manifest.generation, segments: reports, problems: [])
     }

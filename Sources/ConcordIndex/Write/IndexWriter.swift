@@ -198,11 +198,12 @@ public final class IndexWriter {
 
     /// Merges all segments into one (dropping deleted documents) and commits.
     @discardableResult
-    public func mergeAll() throws -> CommitSummary {
+    /// `progress(done, total)` reports dictionary keys merged.
+    public func mergeAll(progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> CommitSummary {
         try flush()
         try writePendingDeletes()
         if manifest.segments.count > 1 || manifest.segments.contains(where: { $0.deletedCount > 0 }) {
-            try merge(manifest.segments.map(\.id))
+            try merge(manifest.segments.map(\.id), progress: progress)
         }
         manifest.generation += 1
         try manifest.commit(directory: directory)
@@ -237,11 +238,11 @@ public final class IndexWriter {
 
     /// Replaces the segments `ids` with one new segment holding their live documents, placed
     /// where the first of them was.
-    private func merge(_ ids: [UInt64]) throws {
+    private func merge(_ ids: [UInt64], progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
         let sources = ids.compactMap { readers[$0] }
         let newId = manifest.nextSegmentId
         manifest.nextSegmentId += 1
-        let summary = try SegmentMerger.merge(sources, segmentId: newId, directory: directory)
+        let summary = try SegmentMerger.merge(sources, segmentId: newId, directory: directory, progress: progress)
         var position = manifest.segments.firstIndex { ids.contains($0.id) } ?? manifest.segments.count
         manifest.segments.removeAll { ids.contains($0.id) }
         position = min(position, manifest.segments.count)

@@ -20,7 +20,11 @@ package enum SegmentMerger {
     }
 
     /// Writes the live documents of `sources` as segment `segmentId`; nil if none is live.
-    package static func merge(_ sources: [SegmentReader], segmentId: UInt64, directory: String) throws
+    /// `progress(done, total)` reports dictionary keys merged (called every 4,096 keys and at the end).
+    package static func merge(
+        _ sources: [SegmentReader], segmentId: UInt64, directory: String,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws
         -> SegmentSerializer.Summary?
     {
         var output = SegmentOutput(directory: directory, segmentId: segmentId)
@@ -75,6 +79,8 @@ package enum SegmentMerger {
             dictionaries.append(entries)
         }
         var heads = [Int](repeating: 0, count: sources.count)
+        let totalKeys = dictionaries.reduce(0) { $0 + $1.count }
+        var keysDone = 0
         var docs: [UInt32] = []
         var freqs: [UInt32] = []
         var starts: [UInt32] = []
@@ -88,6 +94,7 @@ package enum SegmentMerger {
                 if smallest == nil || key.lexicographicallyPrecedes(smallest!) { smallest = key }
             }
             guard let key = smallest else { break }
+            if keysDone & 4095 == 0 { progress(keysDone, totalKeys) }
             let withPositions = key.first == TermField.body.rawValue
             docs.removeAll(keepingCapacity: true)
             freqs.removeAll(keepingCapacity: true)
@@ -97,6 +104,7 @@ package enum SegmentMerger {
             {
                 let info = entries[heads[s]].info
                 heads[s] += 1
+                keysDone += 1
                 let cursor = sources[s].cursor(info)
                 let map = docMaps[s]
                 while cursor.doc != PostingsCursor.terminated {
@@ -151,6 +159,7 @@ package enum SegmentMerger {
                 }
             }
         }
+        progress(totalKeys, totalKeys)
         return try output.finish(
             storedOffsets: storedOffsets, bodyNorms: bodyNorms, titleNorms: titleNorms, totalBodyLength: totalBody,
             totalTitleLength: totalTitle, numericColumns: numbers, deleted: [], documentCount: bodyNorms.count)
