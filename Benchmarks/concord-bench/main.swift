@@ -50,6 +50,8 @@ let usage = """
       micro                          posting decode, varint, CRC, seek, term lookup
       build --corpus FILE|DIR --index-dir DIR [--mem-mb N]   index build figures
       query --index DIR --queries FILE [--k 10] [--runs 3] [--with-count]   latency per query class
+      synth --docs N [--seed S] [--out FILE]   seeded Zipfian JSONL corpus (streams; checks its token count)
+      scale [--sizes 10000,100000,1000000] [--mem-mb N] [--queries N] [--keep]   build and query figures by size
       relevance --collection DIR [--k1 X --b X]   nDCG@10, Recall@100, MAP on a BEIR collection
       inspect --index DIR            postings and positions bytes per dictionary namespace
       peer build|query|version ...   the ../shared/peers external-engine protocol
@@ -72,6 +74,8 @@ do {
     case "peer": code = try PeerProtocol.run(arguments)
     case "inspect": code = try InspectIndex.run(arguments)
     case "relevance": code = try RelevanceBenchmark.run(arguments)
+    case "synth": code = try ScaleBenchmark.synth(arguments)
+    case "scale": code = try ScaleBenchmark.scale(arguments)
     case "--help", "-h", "help":
         print(usage)
         code = 0
