@@ -533,7 +533,7 @@ struct IndexModelTests {
             Syscalls.arm(
                 Syscalls.Fault(
                     operation: fault.operation, callNumber: fault.callNumber, code: fault.code,
-                    shortWrite: fault.shortWrite))
+                    shortWrite: fault.shortWrite, pathPrefix: directory.path))
             var thrown: (any Error)?
             do {
                 if fault.stage == .commit { try writer.commit() } else { try writer.mergeAll() }

@@ -41,13 +41,19 @@ package enum Syscalls {
         package var code: Int32
         /// For "write": write only half of the bytes instead of failing (a short write).
         package var shortWrite: Bool
+        /// Only calls on paths starting with this prefix count and fail (nil: every path).
+        /// Tests set it to their own directory, so tests running in parallel are not hit.
+        package var pathPrefix: String?
 
         /// Creates a fault.
-        package init(operation: String, callNumber: Int, code: Int32, shortWrite: Bool = false) {
+        package init(
+            operation: String, callNumber: Int, code: Int32, shortWrite: Bool = false, pathPrefix: String? = nil
+        ) {
             self.operation = operation
             self.callNumber = callNumber
             self.code = code
             self.shortWrite = shortWrite
+            self.pathPrefix = pathPrefix
         }
     }
 
@@ -64,9 +70,10 @@ package enum Syscalls {
     }
 
     /// Returns the errno to fail with (and whether to short-write) if a fault is armed for this call.
-    private static func injected(_ operation: String) -> Fault? {
+    private static func injected(_ operation: String, path: String) -> Fault? {
         lock.withLock {
             guard let armed = fault, armed.operation == operation else { return nil }
+            if let prefix = armed.pathPrefix, !path.hasPrefix(prefix) { return nil }
             let count = (callCounts[operation] ?? 0) + 1
             callCounts[operation] = count
             return count == armed.callNumber ? armed : nil
@@ -75,7 +82,7 @@ package enum Syscalls {
 
     /// Opens a file; returns the descriptor.
     package static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
-        if let f = injected("open") { throw StorageError(operation: "open", path: path, code: f.code) }
+        if let f = injected("open", path: path) { throw StorageError(operation: "open", path: path, code: f.code) }
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -92,7 +99,7 @@ package enum Syscalls {
     /// Writes all bytes, retrying on EINTR and partial writes.
     package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
-        if let f = injected("write") {
+        if let f = injected("write", path: path) {
             if f.shortWrite, bytes.count > 1 {
                 // Simulate a device that accepted half and then failed: the caller must not commit.
                 _ = Glibc.write(fd, bytes.baseAddress!, bytes.count / 2)
@@ -111,13 +118,13 @@ package enum Syscalls {
 
     /// Flushes a file (or directory) to stable storage.
     package static func fsync(_ fd: Int32, path: String) throws {
-        if let f = injected("fsync") { throw StorageError(operation: "fsync", path: path, code: f.code) }
+        if let f = injected("fsync", path: path) { throw StorageError(operation: "fsync", path: path, code: f.code) }
         if Glibc.fsync(fd) != 0 { throw StorageError(operation: "fsync", path: path, code: errno) }
     }
 
     /// Atomically renames `from` over `to`.
     package static func rename(_ from: String, _ to: String) throws {
-        if let f = injected("rename") { throw StorageError(operation: "rename", path: to, code: f.code) }
+        if let f = injected("rename", path: to) { throw StorageError(operation: "rename", path: to, code: f.code) }
         if Glibc.rename(from, to) != 0 { throw StorageError(operation: "rename", path: to, code: errno) }
     }
 
@@ -136,7 +143,7 @@ package enum Syscalls {
     /// Maps `size` bytes of `fd` read-only. Returns nil for an empty file (nothing to map).
     package static func mapReadOnly(_ fd: Int32, size: Int, path: String) throws -> UnsafeRawPointer? {
         if size == 0 { return nil }
-        if let f = injected("mmap") { throw StorageError(operation: "mmap", path: path, code: f.code) }
+        if let f = injected("mmap", path: path) { throw StorageError(operation: "mmap", path: path, code: f.code) }
         guard let address = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), address != MAP_FAILED else {
             throw StorageError(operation: "mmap", path: path, code: errno)
         }
