@@ -311,20 +311,27 @@ public final class PostingsCursor {
             s.pointee.positionCapacity = max(count, s.pointee.positionCapacity * 2)
             positionBuffer = .allocate(capacity: s.pointee.positionCapacity)
         }
-        var position: UInt32 = 0
+        // Prefix sums in 64 bits with the checks folded into two values tested once at the end
+        // (positions must rise strictly and fit 32 bits): no branch per position.
+        var position: UInt64 = 0
+        var smallestLaterDelta = UInt32.max
         var written = 0
         while written < count {
             guard decodeChunk(at: offset) else { return nil }
             let available = s.pointee.decodedChunkCount
-            while written < count && index < available {
+            let run = min(count - written, available - index)
+            if written == 0 && run > 0 {
+                position = UInt64(chunkValues[index])
+                positionBuffer[0] = UInt32(truncatingIfNeeded: position)
+                written = 1
+                index += 1
+            }
+            let end = written + min(count - written, available - index)
+            while written < end {
                 let delta = chunkValues[index]
-                let (next, overflow) = position.addingReportingOverflow(delta)
-                guard !overflow, written == 0 || delta > 0 else {
-                    fail()
-                    return nil
-                }
-                position = next
-                positionBuffer[written] = position
+                smallestLaterDelta = min(smallestLaterDelta, delta)
+                position &+= UInt64(delta)
+                positionBuffer[written] = UInt32(truncatingIfNeeded: position)
                 written += 1
                 index += 1
             }
@@ -332,6 +339,10 @@ public final class PostingsCursor {
                 offset += s.pointee.decodedChunkSize
                 index = 0
             }
+        }
+        guard position <= UInt64(UInt32.max), smallestLaterDelta > 0 else {
+            fail()
+            return nil
         }
         s.pointee.positionsOffset = offset
         s.pointee.positionsChunkIndex = index

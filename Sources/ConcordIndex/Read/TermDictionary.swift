@@ -95,49 +95,90 @@ package struct TermDictionary: @unchecked Sendable {
 
     /// Decodes blocks from `first` on, calling `visit` per term until it returns false.
     private func scanBlocks(from first: Int, _ visit: (UnsafeRawBufferPointer, TermInfo) throws -> Bool) throws {
-        var key = [UInt8]()
-        var block = first
-        while block < blockCount {
-            let start = blockOffset(block)
-            let end = block + 1 < blockCount ? blockOffset(block + 1) : indexStart
-            guard start <= end, end <= indexStart else {
-                throw IndexCorruption(file: file.name, offset: nil, reason: "term block \(block) offsets out of order")
-            }
-            var reader = ByteReader(
-                bytes: UnsafeRawBufferPointer(rebasing: file.body[start..<end]), file: file.name,
-                fileOffset: file.bodyOffset + start)
-            var previous: TermInfo?
-            key.removeAll(keepingCapacity: true)
-            while !reader.isAtEnd {
-                let prefix = Int(try reader.readVarUInt64())
-                let suffix = Int(try reader.readVarUInt64())
-                guard prefix <= key.count else {
-                    throw reader.corruption("front-coding prefix longer than previous key")
-                }
-                key.removeSubrange(prefix...)
-                key.append(contentsOf: try reader.readBytes(suffix))
-                let docFreq = try reader.readVarUInt32()
-                let totalFreq = try reader.readVarUInt64()
-                let postings = try reader.readVarUInt64() &+ (previous?.postingsOffset ?? 0)
-                let positions = try reader.readVarUInt64() &+ (previous?.positionsOffset ?? 0)
-                let maxFreq = try reader.readVarUInt32()
-                let minNorm = try reader.readUInt8()
-                var tail = positions
-                var tailIndex: UInt8 = 0
-                if docFreq >= UInt32(PostingsLayout.blockSize) {
-                    let packed = try reader.readVarUInt64()
-                    tail = (packed >> 7) &+ positions
-                    tailIndex = UInt8(packed & 127)
-                }
-                let info = TermInfo(
-                    docFreq: docFreq, totalFreq: totalFreq, postingsOffset: postings, positionsOffset: positions,
-                    tailPositionsOffset: tail, tailPositionsIndex: tailIndex, maxFreq: maxFreq, minNorm: minNorm)
-                previous = info
-                let keepGoing = try key.withUnsafeBytes { try visit($0, info) }
-                if !keepGoing { return }
-            }
-            block += 1
+        var walker = Walker(self, block: first)
+        while try walker.next() {
+            let keepGoing = try walker.key.withUnsafeBytes { try visit($0, walker.info) }
+            if !keepGoing { return }
         }
+    }
+
+    /// A pull-style walk over the terms in key order from a block on, holding one key at a
+    /// time: merges step several of these side by side without materializing dictionaries.
+    package struct Walker {
+        private let dictionary: TermDictionary
+        private var block: Int
+        private var reader: ByteReader?
+        private var previous: TermInfo?
+        /// The current key (valid after `next()` returned true).
+        package private(set) var key: [UInt8] = []
+        /// The current term's info (valid after `next()` returned true).
+        package private(set) var info = TermInfo(
+            docFreq: 0, totalFreq: 0, postingsOffset: 0, positionsOffset: 0, tailPositionsOffset: 0,
+            tailPositionsIndex: 0, maxFreq: 0, minNorm: 0)
+
+        /// A walk starting at the first term of `block` (0: the whole dictionary).
+        package init(_ dictionary: TermDictionary, block: Int = 0) {
+            self.dictionary = dictionary
+            self.block = block
+        }
+
+        /// Moves to the next term; false at the end. Corrupt bytes throw `IndexCorruption`.
+        package mutating func next() throws -> Bool {
+            while true {
+                if reader == nil || reader!.isAtEnd {
+                    if reader != nil { block += 1 }
+                    guard block < dictionary.blockCount else { return false }
+                    reader = try dictionary.blockReader(block)
+                    previous = nil
+                    key.removeAll(keepingCapacity: true)
+                    if reader!.isAtEnd { continue }
+                }
+                info = try Self.decodeEntry(&reader!, key: &key, previous: previous)
+                previous = info
+                return true
+            }
+        }
+
+        /// Decodes one front-coded entry (FORMAT.md §4), updating `key` in place.
+        private static func decodeEntry(_ reader: inout ByteReader, key: inout [UInt8], previous: TermInfo?) throws
+            -> TermInfo
+        {
+            let prefix = Int(try reader.readVarUInt64())
+            let suffix = Int(try reader.readVarUInt64())
+            guard prefix <= key.count else {
+                throw reader.corruption("front-coding prefix longer than previous key")
+            }
+            key.removeSubrange(prefix...)
+            key.append(contentsOf: try reader.readBytes(suffix))
+            let docFreq = try reader.readVarUInt32()
+            let totalFreq = try reader.readVarUInt64()
+            let postings = try reader.readVarUInt64() &+ (previous?.postingsOffset ?? 0)
+            let positions = try reader.readVarUInt64() &+ (previous?.positionsOffset ?? 0)
+            let maxFreq = try reader.readVarUInt32()
+            let minNorm = try reader.readUInt8()
+            var tail = positions
+            var tailIndex: UInt8 = 0
+            if docFreq >= UInt32(PostingsLayout.blockSize) {
+                let packed = try reader.readVarUInt64()
+                tail = (packed >> 7) &+ positions
+                tailIndex = UInt8(packed & 127)
+            }
+            return TermInfo(
+                docFreq: docFreq, totalFreq: totalFreq, postingsOffset: postings, positionsOffset: positions,
+                tailPositionsOffset: tail, tailPositionsIndex: tailIndex, maxFreq: maxFreq, minNorm: minNorm)
+        }
+    }
+
+    /// A reader over the entries of block `block`, checking that its bounds are in order.
+    fileprivate func blockReader(_ block: Int) throws -> ByteReader {
+        let start = blockOffset(block)
+        let end = block + 1 < blockCount ? blockOffset(block + 1) : indexStart
+        guard start <= end, end <= indexStart else {
+            throw IndexCorruption(file: file.name, offset: nil, reason: "term block \(block) offsets out of order")
+        }
+        return ByteReader(
+            bytes: UnsafeRawBufferPointer(rebasing: file.body[start..<end]), file: file.name,
+            fileOffset: file.bodyOffset + start)
     }
 }
 

@@ -162,6 +162,13 @@ package enum Syscalls {
         throw StorageError(operation: "flock", path: path, code: errno)
     }
 
+    /// Releases a lock taken by `tryLockExclusive`. Explicit, because closing our descriptor
+    /// is not enough while a child process spawned by another thread still holds a copy of it
+    /// between fork and exec; the unlock applies to every copy.
+    package static func unlock(_ fd: Int32) {
+        _ = flock(fd, LOCK_UN)
+    }
+
     /// Creates a directory (and its parents); existing directories are fine.
     package static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."

@@ -94,6 +94,7 @@ public final class IndexWriter {
     /// Releases the lock. Uncommitted documents are dropped.
     public func close() {
         if lockDescriptor >= 0 {
+            Syscalls.unlock(lockDescriptor)
             Syscalls.close(lockDescriptor)
             lockDescriptor = -1
         }

@@ -68,42 +68,46 @@ package enum SegmentMerger {
         }
         if !opened { return nil }
 
-        // Each source's dictionary, in key order (keys and infos only: small beside postings).
-        var dictionaries: [[(key: [UInt8], info: TermInfo)]] = []
-        for source in sources {
-            var entries: [(key: [UInt8], info: TermInfo)] = []
-            try source.terms.forEach(withPrefix: UnsafeRawBufferPointer(start: nil, count: 0)) { key, info in
-                entries.append((Array(key), info))
-                return true
-            }
-            dictionaries.append(entries)
-        }
-        var heads = [Int](repeating: 0, count: sources.count)
-        let totalKeys = dictionaries.reduce(0) { $0 + $1.count }
+        // One dictionary walk per source, stepped in key order: a key at a time per source, so
+        // memory does not grow with the dictionaries.
+        var walkers = sources.map { TermDictionary.Walker($0.terms) }
+        var live = [Bool](repeating: false, count: sources.count)
+        for s in walkers.indices { live[s] = try walkers[s].next() }
+        let totalKeys = sources.reduce(0) { $0 + Int($1.terms.termCount) }
         var keysDone = 0
         var docs: [UInt32] = []
         var freqs: [UInt32] = []
         var starts: [UInt32] = []
         var positions: [UInt32] = []
         var identity: [UInt32] = []
+        var key: [UInt8] = []
+        var matching: [Int] = []
         while true {
-            // The smallest key among the sources' next entries.
-            var smallest: [UInt8]?
-            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count {
-                let key = entries[heads[s]].key
-                if smallest == nil || key.lexicographicallyPrecedes(smallest!) { smallest = key }
+            // The smallest key among the sources' current entries, and the sources holding it.
+            matching.removeAll(keepingCapacity: true)
+            for s in walkers.indices where live[s] {
+                if matching.isEmpty {
+                    matching.append(s)
+                    continue
+                }
+                let order = walkers[s].key.withUnsafeBytes { candidate in
+                    walkers[matching[0]].key.withUnsafeBytes { compareKeys(candidate, $0) }
+                }
+                if order < 0 { matching.removeAll(keepingCapacity: true) }
+                if order <= 0 { matching.append(s) }
             }
-            guard let key = smallest else { break }
+            guard let first = matching.first else { break }
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: walkers[first].key)
             if keysDone & 4095 == 0 { progress(keysDone, totalKeys) }
             let withPositions = key.first == TermField.body.rawValue
             docs.removeAll(keepingCapacity: true)
             freqs.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
             positions.removeAll(keepingCapacity: true)
-            for (s, entries) in dictionaries.enumerated() where heads[s] < entries.count && entries[heads[s]].key == key
-            {
-                let info = entries[heads[s]].info
-                heads[s] += 1
+            for s in matching {
+                let info = walkers[s].info
+                live[s] = try walkers[s].next()
                 keysDone += 1
                 let cursor = sources[s].cursor(info)
                 let map = docMaps[s]

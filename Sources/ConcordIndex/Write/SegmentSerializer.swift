@@ -93,14 +93,15 @@ package enum SegmentSerializer {
 #endif
 
 /// The files of a segment being written, shared by flushes and merges: postings and
-/// positions stream to disk term by term; the dictionary, norms and numbers are small and
-/// written at the end.
+/// positions and dictionary blocks stream to disk term by term; the dictionary's sparse index,
+/// norms and numbers are small and written at the end.
 package struct SegmentOutput {
     let directory: String
     let segmentId: UInt64
     private var postingsFile: ComponentFileWriter?
     private var positionsFile: ComponentFileWriter?
     private var storedFile: ComponentFileWriter?
+    private var termsFile: ComponentFileWriter?
     private var postingsOut = ByteWriter()
     private var positionsOut = ByteWriter()
     private var dictionary = TermDictionaryWriter()
@@ -125,6 +126,7 @@ package struct SegmentOutput {
         postingsFile = try file(.postings)
         positionsFile = try file(.positions)
         storedFile = try file(.stored)
+        termsFile = try file(.terms)
     }
 
     /// Encodes one term (keys in increasing order) and adds it to the dictionary.
@@ -137,6 +139,7 @@ package struct SegmentOutput {
             isTitle: field == TermField.title.rawValue, postingsOut: &postingsOut, positionsOut: &positionsOut,
             postingsFlushed: postingsFile!.count, positionsFlushed: positionsFile!.count)
         dictionary.add(key: key, info: info)
+        try dictionary.drainIfLarge(into: termsFile!)
         if postingsOut.count >= 1 << 20 { try postingsFile!.append(&postingsOut) }
         if positionsOut.count >= 1 << 20 { try positionsFile!.append(&positionsOut) }
     }
@@ -160,8 +163,8 @@ package struct SegmentOutput {
         try storedFile!.append(&trailer)
         sizes[IndexFileNames.segmentFile(segmentId, .stored)] = try storedFile!.finish()
 
-        var termsOut = FileEnvelope.begin(.terms, segmentId: segmentId)
-        dictionary.finish(into: &termsOut)
+        try dictionary.finish(into: termsFile!)
+        sizes[IndexFileNames.segmentFile(segmentId, .terms)] = try termsFile!.finish()
         var normsOut = FileEnvelope.begin(.norms, segmentId: segmentId)
         normsOut.appendUInt32(UInt32(documentCount))
         bodyNorms.withUnsafeBytes { normsOut.append(contentsOf: $0) }
@@ -170,7 +173,7 @@ package struct SegmentOutput {
         normsOut.appendUInt64(totalTitleLength)
         var numericOut = FileEnvelope.begin(.numeric, segmentId: segmentId)
         NumericColumns.encode(numericColumns, documentCount: documentCount, into: &numericOut)
-        for (component, var writer) in [(SegmentComponent.terms, termsOut), (.norms, normsOut), (.numeric, numericOut)]
+        for (component, var writer) in [(SegmentComponent.norms, normsOut), (.numeric, numericOut)]
         {
             FileEnvelope.finish(&writer)
             let name = IndexFileNames.segmentFile(segmentId, component)

@@ -1,11 +1,14 @@
 /// Builds the term dictionary body (FORMAT.md §4): blocks of up to 32 front-coded entries in
-/// key order, then a sparse index of each block's first key, then a fixed trailer.
+/// key order, then a sparse index of each block's first key, then a fixed trailer. The blocks
+/// stream to the file as they fill; only the sparse index (one key per 32) stays in memory.
 package struct TermDictionaryWriter {
     /// Entries per block: small enough that a lookup scans little, large enough that front
     /// coding pays.
     package static let blockSize = 32
 
     private var body = ByteWriter()
+    /// Body bytes already handed to the file.
+    private var bodyFlushed = 0
     private var blockOffsets: [UInt64] = []
     private var firstKeys = ByteWriter()
     private var firstKeyOffsets: [UInt64] = []
@@ -20,7 +23,7 @@ package struct TermDictionaryWriter {
     /// Adds the next key (keys must come in strictly increasing byte order).
     package mutating func add(key: UnsafeRawBufferPointer, info: TermInfo) {
         if inBlock == Self.blockSize || blockOffsets.isEmpty {
-            blockOffsets.append(UInt64(body.count))
+            blockOffsets.append(UInt64(bodyFlushed + body.count))
             firstKeyOffsets.append(UInt64(firstKeys.count))
             firstKeys.appendVarUInt64(UInt64(key.count))
             firstKeys.append(contentsOf: key)
@@ -52,20 +55,30 @@ package struct TermDictionaryWriter {
         termCount += 1
     }
 
-    /// Appends blocks, index and trailer to `out` (whose header is already written).
-    package func finish(into out: inout ByteWriter) {
-        let bodyStart = out.count
+    /// Moves the finished part of the body to `file` once it is large, to keep memory flat.
+    package mutating func drainIfLarge(into file: ComponentFileWriter) throws {
+        guard body.count >= 1 << 20 else { return }
+        bodyFlushed += body.count
+        try file.append(&body)
+    }
+
+    /// Appends the rest of the blocks, the index and the trailer to `file` (whose header and
+    /// earlier drained blocks are already written).
+    package mutating func finish(into file: ComponentFileWriter) throws {
+        var out = ByteWriter()
         body.withUnsafeBytes { out.append(contentsOf: $0) }
-        let indexStart = out.count - bodyStart
+        let indexStart = bodyFlushed + body.count
         for (block, offset) in blockOffsets.enumerated() {
             out.appendUInt64(offset)
             out.appendUInt64(firstKeyOffsets[block])
         }
-        let keysStart = out.count - bodyStart
+        let keysStart = indexStart + blockOffsets.count * 16
         firstKeys.withUnsafeBytes { out.append(contentsOf: $0) }
         out.appendUInt64(UInt64(indexStart))
         out.appendUInt64(UInt64(keysStart))
         out.appendUInt32(UInt32(blockOffsets.count))
         out.appendUInt64(termCount)
+        body.reset()
+        try file.append(&out)
     }
 }

@@ -33,6 +33,8 @@ final class ProximityScorer: DocScorer {
     private let lengths: UnsafeMutablePointer<Int>
     private let capacities: UnsafeMutablePointer<Int>
     private let offsets: UnsafeMutablePointer<Int>
+    /// Scratch: term indices ordered by the current document's frequency.
+    private let byFrequency: UnsafeMutablePointer<Int>
     private let state: UnsafeMutablePointer<(frequency: Int, corrupt: Bool)>
     private let isSimplePhrase: Bool
     private let slop: Int
@@ -59,6 +61,7 @@ final class ProximityScorer: DocScorer {
         lengths = .allocate(capacity: count)
         capacities = .allocate(capacity: count)
         offsets = .allocate(capacity: count)
+        byFrequency = .allocate(capacity: count)
         for i in 0..<count {
             capacities[i] = 64
             lists[i] = .allocate(capacity: 64)
@@ -89,6 +92,7 @@ final class ProximityScorer: DocScorer {
         lengths.deallocate()
         capacities.deallocate()
         offsets.deallocate()
+        byFrequency.deallocate()
         order.deallocate()
         state.deallocate()
     }
@@ -181,22 +185,56 @@ final class ProximityScorer: DocScorer {
         return ProximityMatcher.nearMatches(operands, distance: distance, ordered: ordered).count
     }
 
-    /// Exact phrase: candidate starts from the first term, narrowed term by term; a term's
-    /// positions are decoded only while some start survives (most candidates fail early).
+    /// Exact phrase: candidate starts from the term that is rarest in this document, narrowed
+    /// by the others from rarer to more common; a term's positions are decoded only while some
+    /// start survives, so a very common word ("of", "the") inside a phrase is rarely decoded.
     private func exactPhraseFrequency() -> Int {
-        guard load(0) else { return 0 }
-        var starts = lengths[0]
-        // Starts are kept in place in the first buffer, as positions of the first term.
-        let first = lists[0]
-        for i in 1..<count {
+        // Terms by this document's frequency (insertion sort: phrases are short).
+        let byFrequency = self.byFrequency
+        for i in 0..<count {
+            let frequency = refs[i]._withUnsafeGuaranteedRef { $0.freq }
+            var j = i
+            while j > 0 && refs[byFrequency[j - 1]]._withUnsafeGuaranteedRef({ $0.freq }) > frequency {
+                byFrequency[j] = byFrequency[j - 1]
+                j -= 1
+            }
+            byFrequency[j] = i
+        }
+        let anchor = byFrequency[0]
+        guard load(anchor) else { return 0 }
+        var starts = lengths[anchor]
+        // Surviving starts are kept in place in the anchor's buffer, as its positions.
+        let first = lists[anchor]
+        for rank in 1..<count {
+            let i = byFrequency[rank]
             guard load(i) else { return 0 }
             let list = lists[i]
             let length = lengths[i]
-            let shift = offsets[i] - offsets[0]
+            let shift = offsets[i] - offsets[anchor]
             var kept = 0
             var c = 0
+            // Galloping pays only when the list is much longer than the starts.
+            let gallop = length > 8 * starts
             for k in 0..<starts {
                 let wanted = Int(first[k]) + shift
+                if gallop && c < length && Int(list[c]) < wanted {
+                    // Gallop, then binary search: the list is often far longer than the starts.
+                    var below = c
+                    var step = 1
+                    var probe = c + 1
+                    while probe < length && Int(list[probe]) < wanted {
+                        below = probe
+                        step <<= 1
+                        probe = below + step
+                    }
+                    var low = below + 1
+                    var high = min(probe, length)
+                    while low < high {
+                        let middle = (low + high) >> 1
+                        if Int(list[middle]) < wanted { low = middle + 1 } else { high = middle }
+                    }
+                    c = low
+                }
                 while c < length && Int(list[c]) < wanted { c += 1 }
                 if c == length { break }
                 if Int(list[c]) == wanted {
