@@ -173,8 +173,7 @@ package struct SegmentOutput {
         normsOut.appendUInt64(totalTitleLength)
         var numericOut = FileEnvelope.begin(.numeric, segmentId: segmentId)
         NumericColumns.encode(numericColumns, documentCount: documentCount, into: &numericOut)
-        for (component, var writer) in [(SegmentComponent.norms, normsOut), (.numeric, numericOut)]
-        {
+        for (component, var writer) in [(SegmentComponent.norms, normsOut), (.numeric, numericOut)] {
             FileEnvelope.finish(&writer)
             let name = IndexFileNames.segmentFile(segmentId, component)
             try writer.withUnsafeBytes { try SegmentSerializer.writeDurably(directory + "/" + name, $0) }
