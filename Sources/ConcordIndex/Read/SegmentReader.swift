@@ -88,6 +88,12 @@ public final class SegmentReader: @unchecked Sendable {
         try key.withUnsafeBytes { try terms.lookup($0) }
     }
 
+    /// The dictionary entries of `keys`, which must be in ascending byte order (a prefix
+    /// expansion): one forward walk instead of a lookup per key.
+    public func termInfos(sorted keys: [[UInt8]]) throws -> [TermInfo?] {
+        try terms.lookupAll(sorted: keys)
+    }
+
     /// A cursor over `info`'s postings.
     public func cursor(_ info: TermInfo) -> PostingsCursor {
         PostingsCursor(

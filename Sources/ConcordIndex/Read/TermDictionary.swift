@@ -77,6 +77,38 @@ package struct TermDictionary: @unchecked Sendable {
         return result
     }
 
+    /// The infos of `keys` (ascending byte order), nil where absent. Neighbouring keys are
+    /// found by walking on from the previous one rather than by a fresh search.
+    package func lookupAll(sorted keys: [[UInt8]]) throws -> [TermInfo?] {
+        var result = [TermInfo?](repeating: nil, count: keys.count)
+        var walker: Walker?
+        var walkerValid = false
+        for (i, key) in keys.enumerated() {
+            try key.withUnsafeBytes { key in
+                // Walk on when the key lies in the walker's block or the next one; search otherwise.
+                var walkOn = false
+                if let current = walker, walkerValid, current.key.withUnsafeBytes({ compareKeys($0, key) }) < 0 {
+                    let next = current.block + 1
+                    walkOn = try
+                        next >= blockCount || compareKeys(firstKey(next), key) > 0 || next + 1 >= blockCount
+                        || compareKeys(firstKey(next + 1), key) > 0
+                }
+                if !walkOn {
+                    guard let block = try blockFor(key) else { return }
+                    walker = Walker(self, block: block)
+                    walkerValid = try walker!.next()
+                }
+                while walkerValid {
+                    let order = walker!.key.withUnsafeBytes { compareKeys($0, key) }
+                    if order == 0 { result[i] = walker!.info }
+                    if order >= 0 { break }
+                    walkerValid = try walker!.next()
+                }
+            }
+        }
+        return result
+    }
+
     /// Calls `body` for every term whose key starts with `prefix`, in key order, until it returns false.
     package func forEach(
         withPrefix prefix: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, TermInfo) throws -> Bool
@@ -106,7 +138,8 @@ package struct TermDictionary: @unchecked Sendable {
     /// time: merges step several of these side by side without materializing dictionaries.
     package struct Walker {
         private let dictionary: TermDictionary
-        private var block: Int
+        /// The block of the current key.
+        package private(set) var block: Int
         private var reader: ByteReader?
         private var previous: TermInfo?
         /// The current key (valid after `next()` returned true).

@@ -42,8 +42,13 @@ struct TermEvaluator {
         title: UnsafePointer<Double>
     ) throws -> [Term] {
         var result: [Term] = []
-        for term in planned {
-            guard let info = try segment.termInfo(term.key) else { continue }
+        // Prefix expansions come in key order: one walk of the dictionary finds them all.
+        let ascending = zip(planned, planned.dropFirst()).allSatisfy { $0.key.lexicographicallyPrecedes($1.key) }
+        let infos =
+            planned.count > 1 && ascending
+            ? try segment.termInfos(sorted: planned.map(\.key)) : try planned.map { try segment.termInfo($0.key) }
+        for (term, info) in zip(planned, infos) {
+            guard let info else { continue }
             let isTitle = term.field == .title
             let normalization = isTitle ? title : body
             let weight = term.idf * (bm25.k1 + 1)
@@ -111,9 +116,12 @@ struct TermEvaluator {
         return (count, pruned)
     }
 
-    /// Exhaustive disjunction in windows of 4,096 documents (Lucene's BooleanScorer idea):
-    /// each term adds its scores into the window, then the window's documents are collected
-    /// in doc order, so ties still break by ascending document.
+    /// Disjunction in windows of 4,096 documents (Lucene's BooleanScorer idea): each term adds
+    /// its scores into the window, then the window's documents are collected in doc order, so
+    /// ties still break by ascending document. Without an exact count it prunes as MaxScore
+    /// does, window by window: terms whose bounds sum to at most the threshold become
+    /// non-essential; they no longer fill windows and are only looked up (by seek) for
+    /// documents the essential terms found that could still enter the top k.
     func windowed(_ terms: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
         let windowSize = 4096
         let scores = UnsafeMutablePointer<Double>.allocate(capacity: windowSize)
@@ -124,12 +132,23 @@ struct TermEvaluator {
         }
         scores.initialize(repeating: 0, count: windowSize)
         words.initialize(repeating: 0, count: windowSize / 64)
+        let sorted = exactCount ? terms : terms.sorted { $0.upperBound < $1.upperBound }
+        var prefixBound = [Double](repeating: 0, count: sorted.count + 1)
+        for i in 0..<sorted.count { prefixBound[i + 1] = prefixBound[i] + sorted[i].upperBound }
+        var firstEssential = 0
+        var pruned = false
         var count = 0
-        var windowStart: UInt32 = terms.reduce(PostingsCursor.terminated) { min($0, $1.cursor.doc) }
+        func nextWindowStart() -> UInt32 {
+            var start = PostingsCursor.terminated
+            for i in firstEssential..<sorted.count { start = min(start, sorted[i].cursor.doc) }
+            return start
+        }
+        var windowStart = nextWindowStart()
         while windowStart != PostingsCursor.terminated {
             windowStart &= ~UInt32(windowSize - 1)
             let windowEnd = windowStart &+ UInt32(windowSize)
-            for term in terms {
+            for t in firstEssential..<sorted.count {
+                let term = sorted[t]
                 let cursor = term.cursor
                 var doc = cursor.doc
                 while doc < windowEnd {
@@ -142,21 +161,42 @@ struct TermEvaluator {
             for w in 0..<(windowSize / 64) where words[w] != 0 {
                 var bits = words[w]
                 words[w] = 0
-                while bits != 0 {
+                candidates: while bits != 0 {
                     let slot = w << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
                     let doc = windowStart &+ UInt32(slot)
-                    let score = scores[slot]
+                    var score = scores[slot]
                     scores[slot] = 0
+                    if firstEssential > 0 {
+                        let threshold = collector.threshold
+                        var i = firstEssential - 1
+                        while i >= 0 {
+                            if score + prefixBound[i + 1] <= threshold {
+                                pruned = true
+                                continue candidates
+                            }
+                            let cursor = sorted[i].cursor
+                            if cursor.doc < doc { cursor.seek(to: doc) }
+                            if cursor.doc == doc { score += sorted[i].score(doc) }
+                            i -= 1
+                        }
+                    }
                     if segment.isDeleted(doc) { continue }
                     count += 1
                     collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
                 }
             }
-            windowStart = terms.reduce(PostingsCursor.terminated) { min($0, $1.cursor.doc) }
+            if !exactCount {
+                let threshold = collector.threshold
+                while firstEssential < sorted.count - 1 && prefixBound[firstEssential + 1] <= threshold {
+                    firstEssential += 1
+                    pruned = true
+                }
+            }
+            windowStart = nextWindowStart()
             if windowStart < windowEnd { windowStart = windowEnd }  // cannot happen; guards the loop
         }
-        return (count, false)
+        return (count, pruned)
     }
 
     /// One term: block-max skipping when the count is not needed.
