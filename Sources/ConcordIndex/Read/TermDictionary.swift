@@ -89,8 +89,8 @@ package struct TermDictionary: @unchecked Sendable {
                 var walkOn = false
                 if let current = walker, walkerValid, current.key.withUnsafeBytes({ compareKeys($0, key) }) < 0 {
                     let next = current.block + 1
-                    walkOn = try
-                        next >= blockCount || compareKeys(firstKey(next), key) > 0 || next + 1 >= blockCount
+                    walkOn =
+                        try next >= blockCount || compareKeys(firstKey(next), key) > 0 || next + 1 >= blockCount
                         || compareKeys(firstKey(next + 1), key) > 0
                 }
                 if !walkOn {
