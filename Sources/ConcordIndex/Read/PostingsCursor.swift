@@ -281,6 +281,21 @@ public final class PostingsCursor {
     /// `body`: `freq` values, strictly increasing. Returns nil (and marks the cursor corrupt)
     /// if the positions bytes are inconsistent.
     public func withPositions<R>(_ body: (UnsafeBufferPointer<UInt32>) -> R) -> R? {
+        let count = Int(freqs[state.pointee.bufferIndex])
+        if count > state.pointee.positionCapacity {
+            positionBuffer.deallocate()
+            state.pointee.positionCapacity = max(count, state.pointee.positionCapacity * 2)
+            positionBuffer = .allocate(capacity: state.pointee.positionCapacity)
+        }
+        guard decodePositions(into: positionBuffer) else { return nil }
+        return body(UnsafeBufferPointer(start: positionBuffer, count: count))
+    }
+
+    /// Decodes the positions of the current document into `destination`, which must have room
+    /// for `freq` values (callers that keep positions avoid a copy this way). Returns false
+    /// (and marks the cursor corrupt) if the positions bytes are inconsistent.
+    public func decodePositions(into destination: UnsafeMutablePointer<UInt32>) -> Bool {
+        let positionBuffer = destination
         let s = state
         if s.pointee.positionsIndex > s.pointee.bufferIndex {
             s.pointee.positionsIndex = 0
@@ -296,24 +311,19 @@ public final class PostingsCursor {
         var index = s.pointee.positionsChunkIndex + skip
         var offset = s.pointee.positionsOffset
         while true {
-            guard let (count, size) = chunkShape(at: offset) else { return nil }
+            guard let (count, size) = chunkShape(at: offset) else { return false }
             if index < count { break }
             index -= count
             offset += size
         }
         let count = Int(freqs[s.pointee.bufferIndex])
-        if count > s.pointee.positionCapacity {
-            positionBuffer.deallocate()
-            s.pointee.positionCapacity = max(count, s.pointee.positionCapacity * 2)
-            positionBuffer = .allocate(capacity: s.pointee.positionCapacity)
-        }
         // Prefix sums in 64 bits with the checks folded into two values tested once at the end
         // (positions must rise strictly and fit 32 bits): no branch per position.
         var position: UInt64 = 0
         var smallestLaterDelta = UInt32.max
         var written = 0
         while written < count {
-            guard decodeChunk(at: offset) else { return nil }
+            guard decodeChunk(at: offset) else { return false }
             let available = s.pointee.decodedChunkCount
             let run = min(count - written, available - index)
             if written == 0 && run > 0 {
@@ -338,12 +348,12 @@ public final class PostingsCursor {
         }
         guard position <= UInt64(UInt32.max), smallestLaterDelta > 0 else {
             fail()
-            return nil
+            return false
         }
         s.pointee.positionsOffset = offset
         s.pointee.positionsChunkIndex = index
         s.pointee.positionsIndex = s.pointee.bufferIndex + 1
-        return body(UnsafeBufferPointer(start: positionBuffer, count: count))
+        return true
     }
 
     /// Value count and byte size of the chunk at `offset` (a full chunk's size comes from its

@@ -147,7 +147,7 @@ public final class IndexWriter {
     private func flush() throws {
         guard buffer.documentCount > 0 else { return }
         let id = manifest.nextSegmentId
-        let summary = try SegmentSerializer.write(buffer, segmentId: id, directory: directory)
+        let summary = try SegmentSerializer.write(&buffer, segmentId: id, directory: directory)
         skippedLongTerms += buffer.skippedLongTerms
         let entry = Manifest.Segment(
             id: id, documentCount: summary.documentCount, deleteGeneration: summary.deletedCount > 0 ? 1 : 0,

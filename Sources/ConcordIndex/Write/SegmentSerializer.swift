@@ -16,23 +16,14 @@ package enum SegmentSerializer {
         package var fileSizes: [String: Int]
     }
 
-    /// Serializes `buffer` as segment `segmentId` into `directory`.
-    package static func write(_ buffer: SegmentBuffer, segmentId: UInt64, directory: String) throws -> Summary {
+    /// Serializes `buffer` as segment `segmentId` into `directory`. The buffer is grouped in
+    /// place (`groupByTerm()`), so it is taken `inout` and cannot be flushed twice.
+    package static func write(_ buffer: inout SegmentBuffer, segmentId: UInt64, directory: String) throws -> Summary {
         let docCount = buffer.documentCount
         var output = SegmentOutput(directory: directory, segmentId: segmentId)
         try output.open()
 
-        // Group the posting log by term with a stable counting sort (documents stay ascending).
-        let termCount = buffer.interner.count
-        var starts = [Int](repeating: 0, count: termCount + 1)
-        for term in buffer.postingTerm { starts[Int(term) + 1] += 1 }
-        for i in 0..<termCount { starts[i + 1] += starts[i] }
-        var fill = starts
-        var order = [UInt32](repeating: 0, count: buffer.postingTerm.count)
-        for (index, term) in buffer.postingTerm.enumerated() {
-            order[fill[Int(term)]] = UInt32(index)
-            fill[Int(term)] += 1
-        }
+        let (order, starts) = buffer.groupByTerm()
         try withPostingLog(buffer) { log in
             try order.withUnsafeBufferPointer { order in
                 for termId in buffer.interner.sortedIds() {
@@ -52,8 +43,10 @@ package enum SegmentSerializer {
             numericColumns: buffer.numericColumns, deleted: buffer.deletedInBuffer, documentCount: docCount)
     }
 
-    private static func withPostingLog(_ buffer: SegmentBuffer, _ body: (PostingLog) throws -> Void) rethrows {
-        try buffer.postingDoc.withUnsafeBufferPointer { docs in
+    private static func withPostingLog(_ buffer: borrowing SegmentBuffer, _ body: (PostingLog) throws -> Void) rethrows
+    {
+        precondition(buffer.isGrouped, "postingTerm holds doc ids only once grouped")
+        try buffer.postingTerm.withUnsafeBufferPointer { docs in
             try buffer.postingFreq.withUnsafeBufferPointer { freqs in
                 try buffer.postingPositionStart.withUnsafeBufferPointer { starts in
                     try buffer.positions.withUnsafeBufferPointer { positions in

@@ -137,33 +137,26 @@ final class ProximityScorer: DocScorer {
         return terminated
     }
 
-    /// Copies every term's positions of the current document into its buffer.
+    /// Decodes every term's positions of the current document into its buffer.
     private func loadPositions() -> Bool {
         for index in 0..<count where !load(index) { return false }
         return true
     }
 
-    /// Copies one term's positions of the current document into its buffer.
+    /// Decodes one term's positions of the current document into its buffer.
     private func load(_ index: Int) -> Bool {
-        do {
-            let ok: Bool? = refs[index]._withUnsafeGuaranteedRef { cursor in
-                cursor.withPositions { positions in
-                    if positions.count > capacities[index] {
-                        lists[index].deallocate()
-                        capacities[index] = max(positions.count, capacities[index] * 2)
-                        lists[index] = .allocate(capacity: capacities[index])
-                    }
-                    lists[index].update(from: positions.baseAddress!, count: positions.count)
-                    lengths[index] = positions.count
-                    return true
-                }
+        refs[index]._withUnsafeGuaranteedRef { cursor in
+            let count = Int(cursor.freq)
+            if count > capacities[index] {
+                lists[index].deallocate()
+                capacities[index] = max(count, capacities[index] * 2)
+                lists[index] = .allocate(capacity: capacities[index])
             }
-            if ok == nil {
-                state.pointee.corrupt = true
-                return false
-            }
+            lengths[index] = count
+            if cursor.decodePositions(into: lists[index]) { return true }
+            state.pointee.corrupt = true
+            return false
         }
-        return true
     }
 
     private func verify() -> Int {
