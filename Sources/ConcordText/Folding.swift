@@ -11,7 +11,8 @@
 enum ScalarClass {
     /// Ends a token: spaces, punctuation, symbols, controls, invalid bytes.
     static let separator: UInt8 = 0
-    /// `Unicode.Scalar.Properties.isAlphabetic`. Its value doubles as the "has a letter" bit.
+    /// `Unicode.Scalar.Properties.isAlphabetic`, unless it folds to nothing (then `continuing`).
+    /// Its value doubles as the "has a letter" bit.
     static let letter: UInt8 = 1
     /// Not a letter but has a numeric type (decimal digits, `²`, `①`).
     static let digit: UInt8 = 2
@@ -111,7 +112,7 @@ enum Folding {
             let entry = basicPlaneEntries[Int(scalar)]
             return (UInt8(truncatingIfNeeded: entry >> foldIndexBits), Int(entry & foldIndexMask))
         }
-        return (classify(scalar), supplementaryFoldIndex(scalar))
+        return (classify(scalar), searchedFoldIndex(scalar))
     }
 
     /// The folded UTF-8 of fold entry `foldIndex` (>= 1), as a range of `FoldingTable.foldedBytes`.
@@ -132,8 +133,13 @@ enum Folding {
         }
         guard let unicodeScalar = Unicode.Scalar(scalar) else { return ScalarClass.separator }
         let properties = unicodeScalar.properties
-        if properties.isAlphabetic { return ScalarClass.letter }
-        if properties.numericType != nil { return ScalarClass.digit }
+        if properties.isAlphabetic || properties.numericType != nil {
+            // A letter that folds to nothing (the combining Latin letters U+0363...U+036F and
+            // U+1DD3...) is a diacritic in effect: as a letter it would start an empty term.
+            let foldIndex = searchedFoldIndex(scalar)
+            if foldIndex != 0 && foldedBytes(at: foldIndex).isEmpty { return ScalarClass.continuing }
+            return properties.isAlphabetic ? ScalarClass.letter : ScalarClass.digit
+        }
         switch properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return ScalarClass.continuing
         default: return ScalarClass.separator
@@ -157,8 +163,9 @@ enum Folding {
         return entries
     }()
 
-    /// Binary search of the supplementary planes' part of `FoldingTable.scalars`.
-    private static func supplementaryFoldIndex(_ scalar: UInt32) -> Int {
+    /// Binary search of `FoldingTable.scalars`: the fold index of a supplementary-plane scalar at
+    /// lookup time, and of any scalar while classifying it.
+    private static func searchedFoldIndex(_ scalar: UInt32) -> Int {
         let scalars = FoldingTable.scalars
         var low = 0
         var high = scalars.count

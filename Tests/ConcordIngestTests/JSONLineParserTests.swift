@@ -187,6 +187,72 @@ private func parseError(_ line: String) -> JSONSyntaxError? {
     }
 }
 
+extension JSONLineParserTests {
+    /// Seed of `randomBytesNeverTrap`; change it to explore other inputs.
+    static let randomBytesSeed: UInt64 = 0x0715_0153_2015
+
+    /// The seeded twin of the libFuzzer target `Fuzz/run.sh jsonl`: random bytes and mutated
+    /// records either parse into members (and then a document or a `Problem`) or give an error
+    /// whose column lies in the line; nothing traps.
+    @Test func randomBytesNeverTrap() {
+        print("JSONLineParserTests.randomBytesNeverTrap seed: \(Self.randomBytesSeed)")
+        var random = JSONTestRandom(seed: Self.randomBytesSeed)
+        let pieces: [[UInt8]] = [
+            Array(#"{"id":"a","text":"b"}"#.utf8), Array(#"{"#.utf8), Array(#"}"#.utf8), Array(#"["#.utf8),
+            Array(#"]"#.utf8), [0x22], Array(#"\"#.utf8), Array(#"\u"#.utf8), Array(#"\ud800"#.utf8),
+            Array(#"\udc00"#.utf8), Array(":".utf8), Array(",".utf8), Array("-0.5e+3".utf8), Array("1e999".utf8),
+            Array("99999999999999999999".utf8), Array("true".utf8), Array("null".utf8), Array(#""id""#.utf8),
+            Array(#""text""#.utf8), Array(#""title""#.utf8), Array("é".utf8), Array("😀".utf8), [0x00], [0x1F],
+            [0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90], [0xFF], [0x20], [0x09],
+        ]
+        let records: [[UInt8]] = [
+            Array(#"{"id":"r1","title":"T","text":"Human rights","year":2015,"ok":true,"x":null}"#.utf8),
+            Array(#"{"_id":7,"text":"caf\u00e9 \ud83d\ude00","nested":{"a":[1,{"b":[]}]}}"#.utf8),
+        ]
+        var parsed = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            if random.next() % 2 == 0 {
+                // A valid record with up to three pieces inserted or bytes removed.
+                bytes = records[Int(random.next() % UInt64(records.count))]
+                for _ in 0..<Int(random.next() % 4) {
+                    let at = Int(random.next() % UInt64(bytes.count + 1))
+                    if random.next() % 2 == 0, at < bytes.count {
+                        bytes.remove(at: at)
+                    } else {
+                        bytes.insert(contentsOf: pieces[Int(random.next() % UInt64(pieces.count))], at: at)
+                    }
+                }
+            } else {
+                for _ in 0..<Int(random.next() % 24) {
+                    bytes +=
+                        random.next() % 5 == 0
+                        ? [UInt8(truncatingIfNeeded: random.next())]
+                        : pieces[Int(random.next() % UInt64(pieces.count))]
+                }
+            }
+            let outcome = bytes.withUnsafeBytes { buffer in
+                Result { () throws(JSONSyntaxError) in try JSONLineParser.parseObject(buffer) }
+            }
+            switch outcome {
+            case .success(let members):
+                parsed += 1
+                if case .failure(let problem) = JSONRecord.document(from: members) {
+                    #expect(!problem.reason.isEmpty)
+                }
+            case .failure(let error):
+                let lastColumn = bytes.withUnsafeBytes { JSONLineParser.columnOf(byteOffset: $0.count, in: $0) }
+                #expect(
+                    error.column >= 1 && error.column <= lastColumn,
+                    "seed \(Self.randomBytesSeed): \(bytes) -> \(error.reason)")
+            }
+        }
+        // Inputs that never parse would only exercise the error paths.
+        print("JSONLineParserTests.randomBytesNeverTrap parsed \(parsed) of 20000")
+        #expect(parsed >= 2_000, "only \(parsed) inputs parsed")
+    }
+}
+
 /// A small seeded generator so that random tests repeat exactly.
 private struct JSONTestRandom: RandomNumberGenerator {
     var state: UInt64

@@ -164,4 +164,41 @@ struct OffsetMapFuzzTests {
             }
         }
     }
+
+    /// Seed of `randomBytes`; change it to explore other inputs.
+    static let randomBytesSeed: UInt64 = 0x00A7_0153_0CE4
+
+    /// The seeded twin of the libFuzzer target `Fuzz/run.sh text`: random bytes, invalid UTF-8
+    /// and NUL included, decoded as a reader would repair them, through resolution detection,
+    /// Markdown cleanup and paragraph splitting; the segment contract holds and nothing traps.
+    @Test("random bytes keep the segment contract and never trap")
+    func randomBytes() {
+        print("OffsetMapFuzzTests.randomBytes seed: \(Self.randomBytesSeed)")
+        var state = Self.randomBytesSeed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let rawPieces: [[UInt8]] = [[0x00], [0x0D], [0x0C], [0x80], [0xC3], [0xE2, 0x80], [0xED, 0xA0, 0x80], [0xFF]]
+        for round in 0..<1_500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<next(60) {
+                switch next(4) {
+                case 0: bytes += rawPieces[next(rawPieces.count)]
+                case 1: bytes.append(UInt8(truncatingIfNeeded: next(256)))
+                default: bytes += Array(Self.fragments[next(Self.fragments.count)].utf8)
+                }
+            }
+            let source = String(decoding: bytes, as: UTF8.self)
+            let sourceBytes = Array(source.utf8)
+            for markdown in [true, false] {
+                let document = TextDocumentParser.parse(id: "\(round)", source: source, markdown: markdown)
+                for paragraph in document.paragraphs {
+                    #expect(
+                        segmentViolation(paragraph, source: sourceBytes) == nil,
+                        "seed \(Self.randomBytesSeed) round \(round): \(bytes)")
+                }
+            }
+        }
+    }
 }

@@ -299,6 +299,80 @@ private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     }
 }
 
+/// Hostile bytes in otherwise ordinary files: each gives a document or a clear issue.
+extension ReaderTests {
+    /// NUL decides "binary" only in a text file's first 8 KB; later it is a separator like any
+    /// control byte. In JSON a raw NUL is a syntax error, an escaped one is text.
+    @Test func nulBytesAreBinaryEarlyAndSeparatorsLater() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("early.txt", Array("peace".utf8) + [0x00] + Array("keeping".utf8))
+        let late =
+            Array(String(repeating: "filler ", count: 1_200).utf8) + Array("peace".utf8) + [0x00, 0x00]
+            + Array("keeping and cooperation".utf8)
+        try folder.write("late.txt", late)
+        let records = try folder.write(
+            "records.jsonl",
+            Array(#"{"id": "raw", "text": "a"#.utf8) + [0x00] + Array(#"b"}"#.utf8) + [0x0A]
+                + Array(#"{"id": "escaped", "text": "peace\u0000keeping"}"#.utf8))
+
+        let result = try read([folder.path])
+        #expect(result.ids == ["late.txt", "escaped"])
+        #expect(
+            result.issues.map(\.description) == [
+                "\(folder.path)/early.txt: binary file, skipped",
+                "\(records):1: invalid JSON at column 25: control character in a string (write it as \\u00XX)",
+            ])
+        let lateText = result.documents[0].paragraphs.map(\.text).joined(separator: " ")
+        #expect(lateText.hasSuffix("peace keeping and cooperation"), "NULs must not glue words: \(lateText.suffix(40))")
+        #expect(result.documents[1].source == "peace\u{0}keeping")
+    }
+
+    /// Every kind of malformed UTF-8 in a text file is refused with the offset of its first bad
+    /// byte (after a byte-order mark, which is allowed), whatever comes before it.
+    @Test(
+        arguments: [
+            [0x80], [0xC0, 0xAF], [0xC1, 0xBF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFE], [0xFF], [0xE2, 0x82], [0xC3, 0x41],
+        ] as [[UInt8]])
+    func invalidUTF8InTextIsRefusedAtItsByte(sequence: [UInt8]) throws {
+        let folder = try TemporaryFolder()
+        let prefix = [0xEF, 0xBB, 0xBF] + Array("Réunion ".utf8)
+        let file = try folder.write("bad.md", prefix + sequence + Array(" end".utf8))
+        let result = try read([file])
+        #expect(result.ids.isEmpty)
+        #expect(result.issues.map(\.description) == ["\(file): not valid UTF-8 (byte \(prefix.count)), skipped"])
+    }
+
+    /// A text file over the record limit is refused before it is read, so a 1 GB one-line file
+    /// costs one `fstat`; standard input, which has no size, is read up to the limit + 1 byte.
+    @Test func textOverTheRecordLimitIsSkippedUnread() throws {
+        let folder = try TemporaryFolder()
+        let limit = 4_096
+        let oneLine = Array(String(repeating: "cooperation ", count: 1_000).utf8)
+        let big = try folder.write("big.txt", oneLine)
+        try folder.write("small.txt", "A small document.")
+        let result = try read([folder.path], options: ReaderOptions(maxRecordBytes: limit))
+        #expect(result.ids == ["small.txt"])
+        #expect(result.issues.map(\.description) == ["\(big): file larger than the 4096-byte record limit, skipped"])
+        #expect(result.summary.bytes == "A small document.".utf8.count, "the big file must not be read")
+    }
+
+    /// One 1 MB line of Markdown becomes one paragraph, in linear time (cleanup and splitting
+    /// scan it a bounded number of times).
+    @Test func megabyteSingleLineIsOneParagraph() throws {
+        let sentence = "*cooperation* self-determination A/RES/70/153<sup>2</sup> rights, 2015 "
+        let line = String(repeating: sentence, count: (1 << 20) / sentence.utf8.count + 1)
+        let clock = ContinuousClock()
+        let started = clock.now
+        for markdown in [true, false] {
+            let document = TextDocumentParser.parse(id: "long", source: line, markdown: markdown)
+            #expect(document.paragraphs.count == 1)
+            #expect(document.paragraphs.first?.text.contains("self-determination A/RES/70/153") == true)
+        }
+        #expect(clock.now - started < .seconds(30), "took \(clock.now - started)")
+    }
+}
+
 /// Produces lines of `x` of the given lengths without holding them in memory.
 private final class GeneratedSource: ByteSource {
     private var remaining: [Int]

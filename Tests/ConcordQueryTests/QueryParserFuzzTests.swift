@@ -137,6 +137,46 @@ struct QueryParserFuzzTests {
     }
 }
 
+extension QueryParserFuzzTests {
+    @Test(
+        "unbalanced straight and typographic quotes give the unterminated-phrase error at the open quote",
+        arguments: [
+            ("\"", 1), ("a \"b\" \"c", 7), ("abc\u{201D}", 4), ("\"a b\u{201D} c \u{201C}d", 9),
+            ("\u{201E}human rights", 1), (String(repeating: "\"a\" ", count: 1_000) + "\"", 4_001),
+        ])
+    func unbalancedQuotes(query: String, column: Int) {
+        for defaultOperator in [DefaultOperator.or, .and] {
+            #expect(throws: QuerySyntaxError(message: "unterminated phrase: no closing quote", column: column)) {
+                try QueryParser(defaultOperator: defaultOperator).parse(query)
+            }
+        }
+    }
+
+    @Test("NUL and every other refused control byte is an error at its column, wherever it is")
+    func controlBytes() {
+        let refused = (0..<0x20).filter { $0 != 0x09 }.map { UInt8($0) } + [0x7F]
+        for byte in refused {
+            let name =
+                "U+" + String(repeating: "0", count: byte < 0x10 ? 3 : 2) + String(byte, radix: 16, uppercase: true)
+            for (prefix, column) in [("", 1), ("human ", 7), ("\"right to ", 11), ("(a OR b", 8)] {
+                let query = prefix + String(decoding: [byte], as: UTF8.self) + "rights"
+                #expect(
+                    throws: QuerySyntaxError(
+                        message: "control character \(name) is not allowed in a query", column: column)
+                ) { try QueryParser().parse(query) }
+            }
+        }
+        // A query made only of NULs, and NUL after invalid UTF-8 (decoded to U+FFFD as argv is).
+        #expect(throws: QuerySyntaxError(message: "control character U+0000 is not allowed in a query", column: 1)) {
+            try QueryParser().parse(String(repeating: "\u{0}", count: 10_000))
+        }
+        let repaired = String(decoding: [0xFF, 0xC3, 0x00, 0x61], as: UTF8.self)
+        #expect(throws: QuerySyntaxError(message: "control character U+0000 is not allowed in a query", column: 3)) {
+            try QueryParser().parse(repaired)
+        }
+    }
+}
+
 /// Broken invariants of a parsed tree (see `QueryNode`); `scored` tells whether the node
 /// sits where it would contribute to the score (the root, `must` or `should`).
 private func violations(of node: QueryNode, scored: Bool) -> [String] {

@@ -144,6 +144,11 @@ private let tokenizerCases: [TokenizerCase] = [
     TokenizerCase("empty input", "", []),
     TokenizerCase("separators only", " \n\t.,-/'’", []),
     TokenizerCase("leading combining mark", "\u{301}abc", ["abc@0"]),
+    // Found by Fuzz/run.sh analyzer: U+036F is alphabetic but folds to nothing.
+    TokenizerCase("alphabetic mark that folds to nothing, alone", bytes: [0xCD, 0xAF], []),
+    TokenizerCase("alphabetic mark that folds to nothing, leading", "\u{36F}abc \u{363}-x", ["abc@0", "x@1"]),
+    TokenizerCase(
+        "alphabetic mark that folds to nothing, inside", "a\u{36F}b 1\u{363}/2", ["ab@0", "1@1", "2@2", "1/2@1+"]),
 ]
 
 extension TokenizerTests {
@@ -301,6 +306,21 @@ extension TokenizerTests {
         for (index, scalar) in FoldingTable.scalars.enumerated() {
             #expect(Folding.lookUp(scalar).foldIndex == index + 1, "U+\(String(scalar, radix: 16))")
         }
+    }
+
+    /// No scalar that folds to nothing yields a token, alone or after a separator, and inside a
+    /// word it is dropped like a diacritic.
+    @Test func scalarsFoldingToNothingNeverMakeEmptyTerms() {
+        var failures: [String] = []
+        for (index, scalar) in FoldingTable.scalars.enumerated() where Folding.foldedBytes(at: index + 1).isEmpty {
+            let character = String(Character(Unicode.Scalar(scalar)!))
+            let alone = tokenize(character + " -" + character).notation
+            let inside = tokenize("a" + character + "b").notation
+            if !alone.isEmpty || inside != ["ab@0"] {
+                failures.append("U+\(String(scalar, radix: 16)): \(alone) \(inside)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(20))")
     }
 
     /// A folded term, analyzed again, is unchanged: queries and documents meet on the same term.
