@@ -207,6 +207,8 @@ struct CorruptionTests {
             if !detected { missed.append("bit \(bit) of byte \(offset): \(detail)") }
             index.write(name, original)
         }
+        // Counted lines, so the figures in RELIABILITY.md are measured (summed by `grep '^corruption:'`).
+        print("corruption: bit flips in \(name): \(offsets.count) tried, \(offsets.count - missed.count) detected")
         #expect(
             missed.isEmpty,
             "\(offsets.count - missed.count)/\(offsets.count) flips in \(name) (\(original.count) bytes) detected; missed: \(missed.prefix(5)) [CONCORD_SEED=\(SeededRandom.seed)]"
@@ -235,6 +237,9 @@ struct CorruptionTests {
             if !detected { missed.append("\(label): \(detail)") }
             index.write(name, original)
         }
+        print(
+            "corruption: truncations, extensions and removal of \(name): \(trials.count) tried, "
+                + "\(trials.count - missed.count) detected")
         #expect(
             missed.isEmpty, "\(trials.count - missed.count)/\(trials.count) detected for \(name); missed: \(missed)")
         #expect(IndexChecker.check(directory: index.path, deep: true).isHealthy, "restored")
@@ -268,6 +273,7 @@ struct CorruptionTests {
                 index.write(name, original)
             }
         }
+        print("corruption: unchecked reads of \(name) with a flipped bit: \(trials.count) tried, none crashed")
         #expect(IndexChecker.check(directory: index.path, deep: true).isHealthy, "restored")
     }
 

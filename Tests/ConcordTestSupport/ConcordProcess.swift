@@ -6,8 +6,15 @@ package enum ConcordProcess {
     package static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Path of an executable product built next to the test bundle.
+    /// Path of an executable product: `$CONCORD_BINARY` for `concord` when set (to run the
+    /// end-to-end and crash-loop tests against another build, e.g. `.build/release/concord`),
+    /// else the one built next to the test bundle.
     package static func executable(_ name: String) -> String {
+        if name == "concord", let override = ProcessInfo.processInfo.environment["CONCORD_BINARY"],
+            !override.isEmpty
+        {
+            return override
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
             repositoryRoot.appendingPathComponent(".build/debug/\(name)"),
@@ -48,8 +55,14 @@ package enum ConcordProcess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = inPipe
+        // Input that fits in the pipe buffer is written before the child starts: written after, it
+        // raced a child that exits without reading it (a usage error, a missing index), and the
+        // write's SIGPIPE then killed the whole test process.
+        let inputBytes = Data((input ?? "").utf8)
+        let pipeCapacity = 65_536
+        if inputBytes.count <= pipeCapacity { inPipe.fileHandleForWriting.write(inputBytes) }
         try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        if inputBytes.count > pipeCapacity { inPipe.fileHandleForWriting.write(inputBytes) }
         try inPipe.fileHandleForWriting.close()
         // Read both pipes before waiting so a full pipe cannot block the child.
         let group = DispatchGroup()

@@ -31,7 +31,8 @@ package enum IndexCommand {
             }
             format = value
         }
-        let memory = try parsed.integer("memory-mb", in: 16...65_536, command: "index") ?? 256
+        // Budgets down to 1 MB are allowed so that small batches flush several segments (crash loop).
+        let memory = try parsed.integer("memory-mb", in: 1...65_536, command: "index") ?? 256
         let (path, _) = IndexLocation.resolve(parsed)
         let summary = try build(
             paths: parsed.positionals, indexPath: path,
