@@ -50,9 +50,16 @@ public struct Analyzer: @unchecked Sendable {
     private var stemCacheOwner: StemCacheOwner?
     private let stemmer = Porter2Stemmer()
 
+    /// Slots of the stem cache this analyzer creates (a power of two).
+    private let stemCacheSlots: Int
+
     /// Creates an analyzer; with `stemming == false`, every stem equals its surface.
-    public init(stemming: Bool = true) {
+    /// `stemCacheSlots` (a power of two) sizes the stem cache: large for running text, small
+    /// for a query of a few words, where filling a large cache would cost more than stemming.
+    public init(stemming: Bool = true, stemCacheSlots: Int = 1 << 10) {
+        precondition(stemCacheSlots > 0 && stemCacheSlots & (stemCacheSlots - 1) == 0)
         isStemming = stemming
+        self.stemCacheSlots = stemCacheSlots
     }
 
     /// Terms skipped for exceeding `Tokenizer.maxTermBytes`, over all calls on this value.
@@ -69,7 +76,7 @@ public struct Analyzer: @unchecked Sendable {
         _ text: UnsafeRawBufferPointer, firstPosition: Int, into sink: inout Sink
     ) -> Int {
         if isStemming, !isKnownUniquelyReferenced(&stemCacheOwner) {
-            stemCacheOwner = StemCacheOwner()
+            stemCacheOwner = StemCacheOwner(slots: stemCacheSlots)
         }
         return withUnsafeMutablePointer(to: &sink) { target in
             var stemmingSink = StemmingSink(target: target, cache: stemCacheOwner?.cache, stemmer: stemmer)

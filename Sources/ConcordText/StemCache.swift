@@ -188,7 +188,9 @@ struct StemCache {
 /// Owns a `StemCache`'s memory for `Analyzer`, whose copy-on-write check needs a reference.
 final class StemCacheOwner {
     /// The cache; `Analyzer` lends it to one analysis at a time and stores it back afterwards.
-    var cache = StemCache()
+    var cache: StemCache
+
+    init(slots: Int) { cache = StemCache(initialSlotCount: slots) }
 
     deinit { cache.deallocate() }
 }

@@ -87,6 +87,7 @@ package struct ByteReader {
     // MARK: Fixed-width integers
 
     /// Reads one byte.
+    @inline(__always)
     package mutating func readUInt8() throws -> UInt8 { try read(UInt8.self) }
     /// Reads a little-endian UInt16.
     package mutating func readUInt16() throws -> UInt16 { try read(UInt16.self) }
@@ -120,16 +121,19 @@ package struct ByteReader {
     // MARK: Variable-length data
 
     /// Reads a LEB128 varint of at most 5 bytes; see `VarInt.decodeUInt32(from:)`.
+    @inline(__always)
     package mutating func readVarUInt32() throws -> UInt32 {
         try VarInt.decode(UInt32.self, from: &self)
     }
 
     /// Reads a LEB128 varint of at most 10 bytes; see `VarInt.decodeUInt64(from:)`.
+    @inline(__always)
     package mutating func readVarUInt64() throws -> UInt64 {
         try VarInt.decode(UInt64.self, from: &self)
     }
 
     /// Consumes `byteCount` bytes and returns them as a view into the same memory.
+    @inline(__always)
     package mutating func readBytes(_ byteCount: Int) throws -> UnsafeRawBufferPointer {
         try require(byteCount)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset &+ byteCount])

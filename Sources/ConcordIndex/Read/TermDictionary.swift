@@ -182,7 +182,10 @@ package struct TermDictionary: @unchecked Sendable {
                 throw reader.corruption("front-coding prefix longer than previous key")
             }
             key.removeSubrange(prefix...)
-            key.append(contentsOf: try reader.readBytes(suffix))
+            // As typed bytes: appending a raw buffer goes element by element.
+            let bytes = try reader.readBytes(suffix)
+            key.append(
+                contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: suffix))
             let docFreq = try reader.readVarUInt32()
             let totalFreq = try reader.readVarUInt64()
             let postings = try reader.readVarUInt64() &+ (previous?.postingsOffset ?? 0)

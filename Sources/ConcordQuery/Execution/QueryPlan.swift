@@ -25,6 +25,31 @@ public struct PlannedTerm: Sendable, Equatable {
     public var idf: Double
     /// Position offset inside a phrase or NEAR operand (0 for a lone term).
     public var offset: Int
+    /// The dictionary entries the planner found, per segment of the snapshot it planned on;
+    /// execution on those segments reuses them instead of searching the dictionaries again.
+    package var lookups: [SegmentLookup] = []
+
+    /// Plans are equal when they search the same way; where the lookups were made is not part
+    /// of that.
+    public static func == (a: PlannedTerm, b: PlannedTerm) -> Bool {
+        a.display == b.display && a.key == b.key && a.field == b.field && a.documentFrequency == b.documentFrequency
+            && a.idf == b.idf && a.offset == b.offset
+    }
+
+    /// The term's dictionary entry in `segment`, from the planner's lookups when it made them
+    /// on this very segment (identity, so a reopened index never gets stale entries).
+    func info(in segment: SegmentReader) throws -> TermInfo? {
+        for lookup in lookups where lookup.segment === segment { return lookup.info }
+        return try segment.termInfo(key)
+    }
+}
+
+/// One segment's dictionary entry for a planned term (nil: absent there).
+package struct SegmentLookup: @unchecked Sendable {
+    /// The segment searched (held, so identity comparisons cannot be fooled by reuse).
+    let segment: SegmentReader
+    /// Its entry for the term.
+    let info: TermInfo?
 }
 
 /// A NEAR operand: one term or a phrase, matched as a span of positions.
@@ -85,7 +110,8 @@ public struct QueryPlanner {
 
     private let snapshot: IndexSnapshot
     private let bm25: BM25
-    private var analyzer = Analyzer(stemming: true)
+    // A query has a few words: a small stem cache is cheaper to create than stemming twice.
+    private var analyzer = Analyzer(stemming: true, stemCacheSlots: 16)
     /// Notes for the user (a prefix expansion was capped).
     public private(set) var notices: [String] = []
 
@@ -182,9 +208,18 @@ public struct QueryPlanner {
         case .title: (namespace, text, display) = (.title, token.stem, "title:" + token.stem)
         }
         let key = [namespace.rawValue] + Array(text.utf8)
-        let df = try snapshot.documentFrequency(key)
+        var df: UInt64 = 0
+        var lookups: [SegmentLookup] = []
+        lookups.reserveCapacity(snapshot.segments.count)
+        for segment in snapshot.segments {
+            let info = try segment.termInfo(key)
+            df += UInt64(info?.docFreq ?? 0)
+            lookups.append(SegmentLookup(segment: segment, info: info))
+        }
         let idf = bm25.idf(documentFrequency: df, documentCount: snapshot.statisticsDocumentCount)
-        return PlannedTerm(display: display, key: key, field: field, documentFrequency: df, idf: idf, offset: offset)
+        return PlannedTerm(
+            display: display, key: key, field: field, documentFrequency: df, idf: idf, offset: offset,
+            lookups: lookups)
     }
 
     private mutating func planPrefix(_ text: String) throws -> QueryPlan {

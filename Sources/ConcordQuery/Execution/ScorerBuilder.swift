@@ -70,7 +70,7 @@ struct ScorerBuilder {
     }
 
     func termScorer(_ term: PlannedTerm) throws -> TermScorer? {
-        guard let info = try segment.termInfo(term.key) else { return nil }
+        guard let info = try term.info(in: segment) else { return nil }
         let isTitle = term.field == .title
         return TermScorer(
             cursor: segment.cursor(info), idf: term.idf, bm25: bm25,
@@ -81,7 +81,7 @@ struct ScorerBuilder {
     private func cursors(_ terms: [PlannedTerm]) throws -> [PostingsCursor]? {
         var result: [PostingsCursor] = []
         for term in terms {
-            guard let info = try segment.termInfo(term.key) else { return nil }
+            guard let info = try term.info(in: segment) else { return nil }
             result.append(segment.cursor(info))
         }
         return result
