@@ -119,26 +119,36 @@ public final class PostingsCursor {
             loadNextBlock()
             if doc >= target { return doc }
         }
-        // The target lies within the decoded block: gallop, then binary search the last step.
-        let count = state.pointee.bufferCount
-        var low = state.pointee.bufferIndex + 1
-        var step = 1
-        while low + step < count && docs[low + step] < target {
-            low += step
-            step <<= 1
+        // The target lies within the decoded block. Leapfrogging targets are usually a few
+        // documents ahead: look at the next four, then gallop and binary search the last step.
+        let s = state
+        let count = s.pointee.bufferCount
+        var i = s.pointee.bufferIndex + 1
+        let linearEnd = min(i + 4, count)
+        while i < linearEnd && docs[i] < target { i += 1 }
+        if i == linearEnd && i < count && docs[i] < target {
+            var below = i
+            var step = 1
+            var probe = i + 1
+            while probe < count && docs[probe] < target {
+                below = probe
+                step <<= 1
+                probe = below + step
+            }
+            var low = below + 1
+            var high = min(probe, count)
+            while low < high {
+                let mid = (low + high) >> 1
+                if docs[mid] < target { low = mid + 1 } else { high = mid }
+            }
+            i = low
         }
-        var high = min(low + step, count)
-        while low < high {
-            let mid = (low + high) >> 1
-            if docs[mid] < target { low = mid + 1 } else { high = mid }
+        if i < count {
+            s.pointee.bufferIndex = i
+            s.pointee.doc = docs[i]
+            return docs[i]
         }
-        let i = low
-        if i < state.pointee.bufferCount {
-            state.pointee.bufferIndex = i
-            state.pointee.doc = docs[i]
-            return doc
-        }
-        state.pointee.bufferIndex = state.pointee.bufferCount - 1
+        s.pointee.bufferIndex = count - 1
         return advance()
     }
 

@@ -185,7 +185,8 @@ package struct TermDictionary: @unchecked Sendable {
             // As typed bytes: appending a raw buffer goes element by element.
             let bytes = try reader.readBytes(suffix)
             key.append(
-                contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: suffix))
+                contentsOf: UnsafeBufferPointer(
+                    start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: suffix))
             let docFreq = try reader.readVarUInt32()
             let totalFreq = try reader.readVarUInt64()
             let postings = try reader.readVarUInt64() &+ (previous?.postingsOffset ?? 0)

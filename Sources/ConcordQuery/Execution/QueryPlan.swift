@@ -229,32 +229,54 @@ public struct QueryPlanner {
         let widest = tokens.filter(\.isWhole).max { ($0.end - $0.start) < ($1.end - $1.start) }
         let folded = widest?.surface ?? tokens.first?.surface ?? text.lowercased()
         let prefix = [TermField.exact.rawValue] + Array(folded.utf8)
-        var frequencies: [[UInt8]: UInt64] = [:]
-        for segment in snapshot.segments {
+        // Each form's document frequency and its entry in every segment (kept for execution).
+        // One segment (a merged index) needs no hashing: its dictionary yields forms in order.
+        let segments = snapshot.segments
+        var keys: [(key: [UInt8], value: (df: UInt64, lookups: [SegmentLookup]))] = []
+        if segments.count == 1 {
             try prefix.withUnsafeBytes { bytes in
-                try segment.terms.forEach(withPrefix: bytes) { key, info in
-                    frequencies[Array(key), default: 0] += UInt64(info.docFreq)
+                try segments[0].terms.forEach(withPrefix: bytes) { key, info in
+                    keys.append((Array(key), (UInt64(info.docFreq), [SegmentLookup(segment: segments[0], info: info)])))
                     return true
                 }
             }
-        }
-        // Keep the most frequent forms when over the cap (ties by key, so plans are deterministic).
-        var keys = frequencies.sorted {
-            $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key)
+        } else {
+            var forms: [[UInt8]: (df: UInt64, infos: [TermInfo?])] = [:]
+            for (index, segment) in segments.enumerated() {
+                try prefix.withUnsafeBytes { bytes in
+                    try segment.terms.forEach(withPrefix: bytes) { key, info in
+                        // Mutated in place through the subscript (a copy out and back would copy `infos`).
+                        let form = Array(key)
+                        forms[form, default: (0, [TermInfo?](repeating: nil, count: segments.count))].df += UInt64(
+                            info.docFreq)
+                        forms[form]!.infos[index] = info
+                        return true
+                    }
+                }
+            }
+            keys = forms.map { key, value in
+                (key, (value.df, zip(segments, value.infos).map { SegmentLookup(segment: $0, info: $1) }))
+            }
         }
         let truncated = keys.count > Self.maxPrefixExpansions
         if truncated {
+            // Keep the most frequent forms (ties by key, so plans are deterministic).
+            keys.sort {
+                $0.value.df != $1.value.df ? $0.value.df > $1.value.df : $0.key.lexicographicallyPrecedes($1.key)
+            }
             notices.append(
                 "prefix \(text)* matches \(keys.count) forms; only the \(Self.maxPrefixExpansions) most frequent are searched"
             )
             keys = Array(keys.prefix(Self.maxPrefixExpansions))
         }
-        let terms = keys.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, df in
+        // Terms in key order (one segment's walk already is, unless truncation reordered it).
+        if truncated || segments.count > 1 { keys.sort { $0.key.lexicographicallyPrecedes($1.key) } }
+        let terms = keys.map { key, value in
             PlannedTerm(
                 display: "=" + String(decoding: key.dropFirst(), as: UTF8.self), key: key, field: .exact,
-                documentFrequency: df,
-                idf: bm25.idf(documentFrequency: df, documentCount: snapshot.statisticsDocumentCount),
-                offset: 0)
+                documentFrequency: value.df,
+                idf: bm25.idf(documentFrequency: value.df, documentCount: snapshot.statisticsDocumentCount),
+                offset: 0, lookups: value.lookups)
         }
         if terms.isEmpty { return .matchNone }
         return .prefix(text, terms, truncated: truncated)
