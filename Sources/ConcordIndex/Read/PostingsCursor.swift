@@ -127,21 +127,7 @@ public final class PostingsCursor {
         let linearEnd = min(i + 4, count)
         while i < linearEnd && docs[i] < target { i += 1 }
         if i == linearEnd && i < count && docs[i] < target {
-            var below = i
-            var step = 1
-            var probe = i + 1
-            while probe < count && docs[probe] < target {
-                below = probe
-                step <<= 1
-                probe = below + step
-            }
-            var low = below + 1
-            var high = min(probe, count)
-            while low < high {
-                let mid = (low + high) >> 1
-                if docs[mid] < target { low = mid + 1 } else { high = mid }
-            }
-            i = low
+            i = gallop(to: target, in: docs, from: i, count: count)
         }
         if i < count {
             s.pointee.bufferIndex = i

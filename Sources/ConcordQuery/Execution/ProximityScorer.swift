@@ -207,26 +207,16 @@ final class ProximityScorer: DocScorer {
             var kept = 0
             var c = 0
             // Galloping pays only when the list is much longer than the starts.
-            let gallop = length > 8 * starts
+            let shouldGallop = length > 8 * starts
             for k in 0..<starts {
                 let wanted = Int(first[k]) + shift
-                if gallop && c < length && Int(list[c]) < wanted {
-                    // Gallop, then binary search: the list is often far longer than the starts.
-                    var below = c
-                    var step = 1
-                    var probe = c + 1
-                    while probe < length && Int(list[probe]) < wanted {
-                        below = probe
-                        step <<= 1
-                        probe = below + step
-                    }
-                    var low = below + 1
-                    var high = min(probe, length)
-                    while low < high {
-                        let middle = (low + high) >> 1
-                        if Int(list[middle]) < wanted { low = middle + 1 } else { high = middle }
-                    }
-                    c = low
+                if shouldGallop && c < length && Int(list[c]) < wanted {
+                    // Gallop: the list is often far longer than the starts.
+                    c =
+                        wanted > Int(UInt32.max)
+                        ? length
+                        : gallop(
+                            to: UInt32(wanted), in: list, from: c, count: length)
                 }
                 while c < length && Int(list[c]) < wanted { c += 1 }
                 if c == length { break }

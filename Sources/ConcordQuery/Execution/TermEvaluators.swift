@@ -70,48 +70,100 @@ struct TermEvaluator {
         // Many terms (prefix expansions) or an exact count: accumulate window by window, which
         // costs one step per posting instead of one step per term per document.
         if terms.count > 8 || exactCount { return windowed(terms, collector: &collector) }
-        // MaxScore: terms sorted by upper bound; the cheapest prefix whose bounds sum to at most
-        // the threshold is "non-essential": it can only add to documents found by the others.
-        let sorted = terms.sorted { $0.upperBound < $1.upperBound }
-        var prefixBound = [Double](repeating: 0, count: sorted.count + 1)
-        for i in 0..<sorted.count { prefixBound[i + 1] = prefixBound[i] + sorted[i].upperBound }
-        var firstEssential = 0
+        return blockMaxScore(terms, collector: &collector)
+    }
+
+    /// Block-max MaxScore (the idea of Lucene's MaxScoreBulkScorer) for top k without a count:
+    /// documents are taken in windows that end where the first of the terms' current blocks
+    /// ends. Within a window each term's bound is its block's maximum, so a term that is common
+    /// but scores low there is non-essential there (only looked up for promising documents), and
+    /// a window whose bounds sum to at most the k-th score is skipped whole.
+    func blockMaxScore(_ termArray: [Term], collector: inout TopCollector) -> (count: Int, pruned: Bool) {
+        // Raw buffers in the per-document loop: array accesses there cost bounds checks and
+        // reference counting per step.
+        let n = termArray.count
+        let terms = UnsafeMutablePointer<Term>.allocate(capacity: n)
+        terms.initialize(from: termArray, count: n)
+        let windowBound = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        // Terms by window bound, ascending, and the running sums of those bounds.
+        let order = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let prefixBound = UnsafeMutablePointer<Double>.allocate(capacity: n + 1)
+        defer {
+            terms.deinitialize(count: n)
+            terms.deallocate()
+            windowBound.deallocate()
+            order.deallocate()
+            prefixBound.deallocate()
+        }
+        prefixBound[0] = 0
         var count = 0
         var pruned = false
+        let terminated = PostingsCursor.terminated
         while true {
-            var doc = PostingsCursor.terminated
-            for i in firstEssential..<sorted.count { doc = min(doc, sorted[i].cursor.doc) }
-            if doc == PostingsCursor.terminated { break }
-            var score = 0.0
-            for i in firstEssential..<sorted.count where sorted[i].cursor.doc == doc {
-                score += sorted[i].score(doc)
-                sorted[i].cursor.advance()
-            }
-            let threshold = collector.threshold
-            var i = firstEssential - 1
-            while i >= 0 {
-                if !exactCount && score + prefixBound[i + 1] <= threshold {
-                    pruned = true
-                    break
+            var windowStart = terminated
+            for i in 0..<n { windowStart = min(windowStart, terms[i].cursor.doc) }
+            if windowStart == terminated { break }
+            var windowEnd = terminated - 1
+            for i in 0..<n {
+                let cursor = terms[i].cursor
+                if cursor.doc == terminated {
+                    windowBound[i] = 0
+                    continue
                 }
-                let cursor = sorted[i].cursor
-                if cursor.doc < doc { cursor.seek(to: doc) }
-                if cursor.doc == doc { score += sorted[i].score(doc) }
-                i -= 1
+                cursor.shallowSeek(to: windowStart)
+                let block = cursor.blockUpperBound
+                windowBound[i] = terms[i].bound(maxFreq: block.maxFreq, minNorm: block.minNorm)
+                windowEnd = min(windowEnd, block.lastDoc)
             }
-            if segment.isDeleted(doc) { continue }
-            if i < 0 || exactCount {
+            for i in 0..<n {
+                var j = i
+                while j > 0 && windowBound[order[j - 1]] > windowBound[i] {
+                    order[j] = order[j - 1]
+                    j -= 1
+                }
+                order[j] = i
+            }
+            for k in 0..<n { prefixBound[k + 1] = prefixBound[k] + windowBound[order[k]] }
+            let windowThreshold = collector.threshold
+            if prefixBound[n] <= windowThreshold {
+                // Nothing in this window can enter the top k.
+                pruned = true
+                for i in 0..<n where terms[i].cursor.doc <= windowEnd { terms[i].cursor.seek(to: windowEnd + 1) }
+                continue
+            }
+            var firstEssential = 0
+            while firstEssential < n - 1 && prefixBound[firstEssential + 1] <= windowThreshold { firstEssential += 1 }
+            if firstEssential > 0 { pruned = true }
+            while true {
+                var doc = terminated
+                for k in firstEssential..<n { doc = min(doc, terms[order[k]].cursor.doc) }
+                if doc > windowEnd { break }
+                var score = 0.0
+                for k in firstEssential..<n where terms[order[k]].cursor.doc == doc {
+                    score += terms[order[k]].score(doc)
+                    terms[order[k]].cursor.advance()
+                }
+                let threshold = collector.threshold
+                var k = firstEssential - 1
+                var complete = true
+                while k >= 0 {
+                    if score + prefixBound[k + 1] <= threshold {
+                        pruned = true
+                        complete = false
+                        break
+                    }
+                    let cursor = terms[order[k]].cursor
+                    if cursor.doc < doc { cursor.seek(to: doc) }
+                    if cursor.doc == doc { score += terms[order[k]].score(doc) }
+                    k -= 1
+                }
+                if !complete || segment.isDeleted(doc) { continue }
                 count += 1
-            }
-            if i < 0 {
                 collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
             }
-            if !exactCount {
-                let newThreshold = collector.threshold
-                while firstEssential < sorted.count - 1 && prefixBound[firstEssential + 1] <= newThreshold {
-                    firstEssential += 1
-                    pruned = true
-                }
+            // Non-essential cursors may still lag inside the window.
+            for k in 0..<firstEssential where terms[order[k]].cursor.doc <= windowEnd {
+                terms[order[k]].cursor.seek(to: windowEnd + 1)
             }
         }
         return (count, pruned)
