@@ -434,6 +434,39 @@ struct PostingsRoundTripTests {
     }
 
     @Test(
+        "forEachPosting(before:) visits what advance() visits, in chunks, and stops at the bound",
+        arguments: PostingsRoundTripCase.all)
+    func bulkAgainstAdvance(_ testCase: PostingsRoundTripCase) throws {
+        let fixture = RoundTripFixture.shared
+        let segment = try fixture.segment()
+        let caseIndex = fixture.caseIndex(testCase)
+        let model = fixture.postings[caseIndex]
+        let info = try #require(try segment.termInfo(bodyKey(testCase.word)))
+        for round in 0..<4 {
+            var random = SeededRandom(stream: 5000 + UInt64(caseIndex) * 16 + UInt64(round))
+            let comment = SeededRandom.comment("\(testCase.testDescription), round \(round)")
+            let bulk = segment.cursor(info)
+            var visited: [(UInt32, UInt32)] = []
+            var end: UInt32 = 0
+            while bulk.doc != PostingsCursor.terminated {
+                // Bounds from just past the current document to past the end, some inside blocks.
+                end =
+                    random.chance(0.1)
+                    ? PostingsCursor.terminated : bulk.doc + 1 + UInt32.random(in: 0..<300, using: &random)
+                bulk.forEachPosting(before: end) { doc, freq in visited.append((doc, freq)) }
+                let next = model.first { $0.doc >= end }?.doc ?? PostingsCursor.terminated
+                guard bulk.doc == next else {
+                    Issue.record(comment)
+                    return
+                }
+            }
+            #expect(visited.map(\.0) == model.map(\.doc), comment)
+            #expect(visited.map(\.1) == model.map(\.freq), comment)
+            #expect(!bulk.isCorrupt, comment)
+        }
+    }
+
+    @Test(
         "shallowSeek + blockUpperBound bound the block that seek(to:) then decodes",
         arguments: PostingsRoundTripCase.all)
     func shallowSeekBounds(_ testCase: PostingsRoundTripCase) throws {

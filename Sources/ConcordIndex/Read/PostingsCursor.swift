@@ -27,7 +27,7 @@ public final class PostingsCursor {
         var nextBlock = 0
         var nextDataOffset = 0
         var nextBase: UInt32 = 0
-        var bufferCount = 0
+        @usableFromInline var bufferCount = 0
         @usableFromInline var bufferIndex = 0
         // Positions: where the decoded block's first position is (chunk offset, index in chunk),
         // the doc whose positions the read pointer is at, and the pointer itself.
@@ -50,7 +50,7 @@ public final class PostingsCursor {
     }
 
     @usableFromInline let state: UnsafeMutablePointer<State>
-    private let docs: UnsafeMutablePointer<UInt32>
+    @usableFromInline let docs: UnsafeMutablePointer<UInt32>
     @usableFromInline let freqs: UnsafeMutablePointer<UInt32>
     private var positionBuffer: UnsafeMutablePointer<UInt32>
     private let chunkValues: UnsafeMutablePointer<UInt32>
@@ -108,6 +108,29 @@ public final class PostingsCursor {
             loadNextBlock()
         }
         return doc
+    }
+
+    /// Calls `body` with every document before `end` and its frequency, from the current one,
+    /// then leaves the cursor on the first document ≥ `end` (or terminated). The block API for
+    /// bulk loops: inside a decoded block it is a plain loop over the arrays, no call per posting.
+    @inlinable
+    public func forEachPosting(before end: UInt32, _ body: (_ doc: UInt32, _ freq: UInt32) -> Void) {
+        let s = state
+        while s.pointee.doc < end {
+            let count = s.pointee.bufferCount
+            var i = s.pointee.bufferIndex
+            while i < count && docs[i] < end {
+                body(docs[i], freqs[i])
+                i += 1
+            }
+            if i < count {
+                s.pointee.bufferIndex = i
+                s.pointee.doc = docs[i]
+                return
+            }
+            s.pointee.bufferIndex = count - 1
+            advance()
+        }
     }
 
     /// Moves to the first document ≥ `target` and returns it.

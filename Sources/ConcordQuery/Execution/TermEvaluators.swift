@@ -202,13 +202,14 @@ struct TermEvaluator {
             let windowEnd = windowStart &+ UInt32(windowSize)
             for t in firstEssential..<sorted.count {
                 let term = sorted[t]
-                let cursor = term.cursor
-                var doc = cursor.doc
-                while doc < windowEnd {
+                let weight = term.weight
+                let normalization = term.normalization
+                let norms = term.norms
+                term.cursor.forEachPosting(before: windowEnd) { doc, freq in
                     let slot = Int(doc &- windowStart)
-                    scores[slot] += term.score(doc)
+                    let tf = Double(freq)
+                    scores[slot] += weight * tf / (tf + normalization[Int(norms[Int(doc)])])
                     words[slot >> 6] |= 1 << UInt64(slot & 63)
-                    doc = cursor.advance()
                 }
             }
             for w in 0..<(windowSize / 64) where words[w] != 0 {
@@ -258,13 +259,15 @@ struct TermEvaluator {
         var count = 0
         var pruned = false
         if exactCount {
-            while cursor.doc != PostingsCursor.terminated {
-                let doc = cursor.doc
-                if !segment.isDeleted(doc) {
-                    count += 1
-                    collector.offer(score: term.score(doc), global: base + UInt64(doc), segment: segmentIndex, doc: doc)
-                }
-                cursor.advance()
+            let weight = term.weight
+            let normalization = term.normalization
+            let norms = term.norms
+            cursor.forEachPosting(before: PostingsCursor.terminated) { doc, freq in
+                if segment.isDeleted(doc) { return }
+                count += 1
+                let tf = Double(freq)
+                let score = weight * tf / (tf + normalization[Int(norms[Int(doc)])])
+                collector.offer(score: score, global: base + UInt64(doc), segment: segmentIndex, doc: doc)
             }
             return (count, false)
         }
