@@ -291,6 +291,18 @@ private func removeDirectory(_ path: String) {
 }
 
 private func bodyKey(_ word: String) -> [UInt8] { [0] + Array(word.utf8) }
+
+/// The shared fixture, its segment, and what it holds for `testCase`'s word.
+private func caseUnderTest(_ testCase: PostingsRoundTripCase) throws -> (
+    fixture: RoundTripFixture, segment: SegmentReader, caseIndex: Int,
+    model: [ModelPosting], info: TermInfo
+) {
+    let fixture = RoundTripFixture.shared
+    let segment = try fixture.segment()
+    let caseIndex = fixture.caseIndex(testCase)
+    let info = try #require(try segment.termInfo(bodyKey(testCase.word)))
+    return (fixture, segment, caseIndex, fixture.postings[caseIndex], info)
+}
 private func exactKey(_ word: String) -> [UInt8] { [1] + Array(word.utf8) }
 
 /// Positions of the cursor's current document.
@@ -387,11 +399,7 @@ struct PostingsRoundTripTests {
 
     @Test("seek(to:) agrees with repeated advance() and with the model", arguments: PostingsRoundTripCase.all)
     func seekAgainstAdvance(_ testCase: PostingsRoundTripCase) throws {
-        let fixture = RoundTripFixture.shared
-        let segment = try fixture.segment()
-        let caseIndex = fixture.caseIndex(testCase)
-        let model = fixture.postings[caseIndex]
-        let info = try #require(try segment.termInfo(bodyKey(testCase.word)))
+        let (fixture, segment, caseIndex, model, info) = try caseUnderTest(testCase)
         let docs = model.map(\.doc)
         for round in 0..<8 {
             var random = SeededRandom(stream: 1000 + UInt64(caseIndex) * 16 + UInt64(round))
@@ -437,11 +445,7 @@ struct PostingsRoundTripTests {
         "forEachPosting(before:) visits what advance() visits, in chunks, and stops at the bound",
         arguments: PostingsRoundTripCase.all)
     func bulkAgainstAdvance(_ testCase: PostingsRoundTripCase) throws {
-        let fixture = RoundTripFixture.shared
-        let segment = try fixture.segment()
-        let caseIndex = fixture.caseIndex(testCase)
-        let model = fixture.postings[caseIndex]
-        let info = try #require(try segment.termInfo(bodyKey(testCase.word)))
+        let (_, segment, caseIndex, model, info) = try caseUnderTest(testCase)
         for round in 0..<4 {
             var random = SeededRandom(stream: 5000 + UInt64(caseIndex) * 16 + UInt64(round))
             let comment = SeededRandom.comment("\(testCase.testDescription), round \(round)")
@@ -470,11 +474,7 @@ struct PostingsRoundTripTests {
         "shallowSeek + blockUpperBound bound the block that seek(to:) then decodes",
         arguments: PostingsRoundTripCase.all)
     func shallowSeekBounds(_ testCase: PostingsRoundTripCase) throws {
-        let fixture = RoundTripFixture.shared
-        let segment = try fixture.segment()
-        let caseIndex = fixture.caseIndex(testCase)
-        let model = fixture.postings[caseIndex]
-        let info = try #require(try segment.termInfo(bodyKey(testCase.word)))
+        let (fixture, segment, caseIndex, model, info) = try caseUnderTest(testCase)
         let docs = model.map(\.doc)
         let blockSize = 128
         let fullBlocks = docs.count / blockSize
