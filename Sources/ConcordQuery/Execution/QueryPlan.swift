@@ -13,8 +13,16 @@ public enum ScoredField: Sendable, Equatable {
 
 /// A term resolved against the index: its dictionary key and global statistics.
 public struct PlannedTerm: Sendable, Equatable {
-    /// The text shown in explanations (`right`, `=rights`, `title:cooper`).
-    public var display: String
+    /// The text shown in explanations (`right`, `=rights`, `title:cooper`), made from the key
+    /// when asked (a prefix plan holds hundreds of terms and rarely shows them).
+    public var display: String {
+        let text = String(decoding: key.dropFirst(), as: UTF8.self)
+        switch field {
+        case .body: return text
+        case .exact: return "=" + text
+        case .title: return "title:" + text
+        }
+    }
     /// Dictionary key (namespace byte + term bytes).
     public var key: [UInt8]
     /// Field (decides norms and average length).
@@ -27,19 +35,20 @@ public struct PlannedTerm: Sendable, Equatable {
     public var offset: Int
     /// The dictionary entries the planner found, per segment of the snapshot it planned on;
     /// execution on those segments reuses them instead of searching the dictionaries again.
-    package var lookups: [SegmentLookup] = []
+    package var lookups = SegmentLookups()
 
     /// Plans are equal when they search the same way; where the lookups were made is not part
     /// of that.
     public static func == (a: PlannedTerm, b: PlannedTerm) -> Bool {
-        a.display == b.display && a.key == b.key && a.field == b.field && a.documentFrequency == b.documentFrequency
+        a.key == b.key && a.field == b.field && a.documentFrequency == b.documentFrequency
             && a.idf == b.idf && a.offset == b.offset
     }
 
     /// The term's dictionary entry in `segment`, from the planner's lookups when it made them
     /// on this very segment (identity, so a reopened index never gets stale entries).
     func info(in segment: SegmentReader) throws -> TermInfo? {
-        for lookup in lookups where lookup.segment === segment { return lookup.info }
+        if let first = lookups.first, first.segment === segment { return first.info }
+        for lookup in lookups.rest where lookup.segment === segment { return lookup.info }
         return try segment.termInfo(key)
     }
 }
@@ -50,6 +59,30 @@ package struct SegmentLookup: @unchecked Sendable {
     let segment: SegmentReader
     /// Its entry for the term.
     let info: TermInfo?
+}
+
+/// A planned term's lookups, one per segment. The first is held inline: a prefix on a merged
+/// index plans hundreds of terms with one lookup each, and an array apiece cost an allocation.
+package struct SegmentLookups: Sendable {
+    /// The first segment's lookup (nil: none made).
+    package private(set) var first: SegmentLookup?
+    /// The other segments' lookups, in segment order.
+    package private(set) var rest: [SegmentLookup] = []
+
+    /// No lookups.
+    package init() {}
+
+    /// `lookups` in segment order.
+    package init(_ lookups: [SegmentLookup]) {
+        first = lookups.first
+        rest = Array(lookups.dropFirst())
+    }
+
+    /// One segment's lookup.
+    package init(single lookup: SegmentLookup) { first = lookup }
+
+    /// Whether no lookup was made.
+    package var isEmpty: Bool { first == nil }
 }
 
 /// A NEAR operand: one term or a phrase, matched as a span of positions.
@@ -201,11 +234,11 @@ public struct QueryPlanner {
     }
 
     private func lookup(_ token: AnalyzedToken, field: ScoredField, offset: Int) throws -> PlannedTerm {
-        let (namespace, text, display): (TermField, String, String)
+        let (namespace, text): (TermField, String)
         switch field {
-        case .body: (namespace, text, display) = (.body, token.stem, token.stem)
-        case .exact: (namespace, text, display) = (.exact, token.surface, "=" + token.surface)
-        case .title: (namespace, text, display) = (.title, token.stem, "title:" + token.stem)
+        case .body: (namespace, text) = (.body, token.stem)
+        case .exact: (namespace, text) = (.exact, token.surface)
+        case .title: (namespace, text) = (.title, token.stem)
         }
         let key = [namespace.rawValue] + Array(text.utf8)
         var df: UInt64 = 0
@@ -218,8 +251,8 @@ public struct QueryPlanner {
         }
         let idf = bm25.idf(documentFrequency: df, documentCount: snapshot.statisticsDocumentCount)
         return PlannedTerm(
-            display: display, key: key, field: field, documentFrequency: df, idf: idf, offset: offset,
-            lookups: lookups)
+            key: key, field: field, documentFrequency: df, idf: idf, offset: offset,
+            lookups: SegmentLookups(lookups))
     }
 
     private mutating func planPrefix(_ text: String) throws -> QueryPlan {
@@ -229,16 +262,38 @@ public struct QueryPlanner {
         let widest = tokens.filter(\.isWhole).max { ($0.end - $0.start) < ($1.end - $1.start) }
         let folded = widest?.surface ?? tokens.first?.surface ?? text.lowercased()
         let prefix = [TermField.exact.rawValue] + Array(folded.utf8)
-        // Each form's document frequency and its entry in every segment (kept for execution).
-        // One segment (a merged index) needs no hashing: its dictionary yields forms in order.
+        // Each form's document frequency and its entry in every segment (kept for execution),
+        // in key order; `makeTerm(i)` builds the plan term of form i, so only the kept forms
+        // pay for a key array and a term.
         let segments = snapshot.segments
-        var keys: [(key: [UInt8], value: (df: UInt64, lookups: [SegmentLookup]))] = []
+        let documentCount = snapshot.statisticsDocumentCount
+        let bm25 = self.bm25
+        var frequencies: [UInt64] = []
+        let makeTerm: (Int) -> PlannedTerm
+        func term(_ key: [UInt8], _ df: UInt64, _ lookups: SegmentLookups) -> PlannedTerm {
+            PlannedTerm(
+                key: key, field: .exact, documentFrequency: df,
+                idf: bm25.idf(documentFrequency: df, documentCount: documentCount), offset: 0, lookups: lookups)
+        }
         if segments.count == 1 {
+            // One segment (a merged index) needs no hashing: its dictionary yields forms in order.
+            let segment = segments[0]
+            var keyBytes: [UInt8] = []
+            var keyEnds: [Int] = []
+            var infos: [TermInfo] = []
             try prefix.withUnsafeBytes { bytes in
-                try segments[0].terms.forEach(withPrefix: bytes) { key, info in
-                    keys.append((Array(key), (UInt64(info.docFreq), [SegmentLookup(segment: segments[0], info: info)])))
+                try segment.terms.forEach(withPrefix: bytes) { key, info in
+                    keyBytes.append(contentsOf: key)
+                    keyEnds.append(keyBytes.count)
+                    infos.append(info)
+                    frequencies.append(UInt64(info.docFreq))
                     return true
                 }
+            }
+            makeTerm = { [keyBytes, keyEnds, infos, frequencies] i in
+                term(
+                    Array(keyBytes[(i == 0 ? 0 : keyEnds[i - 1])..<keyEnds[i]]), frequencies[i],
+                    SegmentLookups(single: SegmentLookup(segment: segment, info: infos[i])))
             }
         } else {
             var forms: [[UInt8]: (df: UInt64, infos: [TermInfo?])] = [:]
@@ -254,30 +309,26 @@ public struct QueryPlanner {
                     }
                 }
             }
-            keys = forms.map { key, value in
-                (key, (value.df, zip(segments, value.infos).map { SegmentLookup(segment: $0, info: $1) }))
+            let sorted = forms.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            frequencies = sorted.map(\.value.df)
+            makeTerm = { i in
+                term(
+                    sorted[i].key, sorted[i].value.df,
+                    SegmentLookups(zip(segments, sorted[i].value.infos).map { SegmentLookup(segment: $0, info: $1) }))
             }
         }
-        let truncated = keys.count > Self.maxPrefixExpansions
+        var kept = Array(frequencies.indices)
+        let truncated = kept.count > Self.maxPrefixExpansions
         if truncated {
-            // Keep the most frequent forms (ties by key, so plans are deterministic).
-            keys.sort {
-                $0.value.df != $1.value.df ? $0.value.df > $1.value.df : $0.key.lexicographicallyPrecedes($1.key)
-            }
             notices.append(
-                "prefix \(text)* matches \(keys.count) forms; only the \(Self.maxPrefixExpansions) most frequent are searched"
+                "prefix \(text)* matches \(kept.count) forms; only the \(Self.maxPrefixExpansions) most frequent are searched"
             )
-            keys = Array(keys.prefix(Self.maxPrefixExpansions))
+            // Keep the most frequent forms, ties by key (the index, in key order), so plans are
+            // deterministic; then back to key order.
+            kept.sort { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
+            kept = kept.prefix(Self.maxPrefixExpansions).sorted()
         }
-        // Terms in key order (one segment's walk already is, unless truncation reordered it).
-        if truncated || segments.count > 1 { keys.sort { $0.key.lexicographicallyPrecedes($1.key) } }
-        let terms = keys.map { key, value in
-            PlannedTerm(
-                display: "=" + String(decoding: key.dropFirst(), as: UTF8.self), key: key, field: .exact,
-                documentFrequency: value.df,
-                idf: bm25.idf(documentFrequency: value.df, documentCount: snapshot.statisticsDocumentCount),
-                offset: 0, lookups: value.lookups)
-        }
+        let terms = kept.map(makeTerm)
         if terms.isEmpty { return .matchNone }
         return .prefix(text, terms, truncated: truncated)
     }

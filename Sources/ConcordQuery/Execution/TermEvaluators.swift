@@ -43,10 +43,11 @@ struct TermEvaluator {
     ) throws -> [Term] {
         var result: [Term] = []
         // Prefix expansions come in key order: one walk of the dictionary finds them all.
-        let ascending = zip(planned, planned.dropFirst()).allSatisfy { $0.key.lexicographicallyPrecedes($1.key) }
         let planLookedUp = planned.allSatisfy { !$0.lookups.isEmpty }
+        let ascending =
+            !planLookedUp && zip(planned, planned.dropFirst()).allSatisfy { $0.key.lexicographicallyPrecedes($1.key) }
         let infos =
-            planned.count > 1 && ascending && !planLookedUp
+            planned.count > 1 && ascending
             ? try segment.termInfos(sorted: planned.map(\.key)) : try planned.map { try $0.info(in: segment) }
         for (term, info) in zip(planned, infos) {
             guard let info else { continue }
