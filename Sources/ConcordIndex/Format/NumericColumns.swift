@@ -48,9 +48,10 @@ package enum NumericColumns {
 }
 
 /// The deleted documents of one segment at one delete generation (FORMAT.md §8).
+@usableFromInline
 package struct DeletionBits: Sendable {
     /// One bit per document, 1 = deleted.
-    package private(set) var words: [UInt64]
+    @usableFromInline package private(set) var words: [UInt64]
     /// Documents in the segment.
     package let documentCount: Int
     /// Number of set bits.
@@ -63,7 +64,7 @@ package struct DeletionBits: Sendable {
     }
 
     /// Whether `doc` is deleted.
-    @inline(__always)
+    @inlinable
     package func contains(_ doc: UInt32) -> Bool {
         let index = Int(doc >> 6)
         return index < words.count && words[index] & (1 << UInt64(doc & 63)) != 0

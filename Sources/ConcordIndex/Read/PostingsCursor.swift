@@ -117,18 +117,30 @@ public final class PostingsCursor {
     private static let initialPositionCapacity = 64
 
     /// Frequency of the term in the current document.
-    @inline(__always)
+    @inlinable
     public var freq: UInt32 { freqs[state.pointee.bufferIndex] }
 
-    /// Moves to the next document and returns it.
+    /// Moves to the next document and returns it. Inlined into query loops; only the step to
+    /// the next block is a call.
+    @inlinable
     @discardableResult
     public func advance() -> UInt32 {
-        state.pointee.bufferIndex += 1
-        if state.pointee.bufferIndex < state.pointee.bufferCount {
-            state.pointee.doc = docs[state.pointee.bufferIndex]
-        } else {
-            loadNextBlock()
+        let s = state
+        let next = s.pointee.bufferIndex &+ 1
+        if next < s.pointee.bufferCount {
+            s.pointee.bufferIndex = next
+            let doc = docs[next]
+            s.pointee.doc = doc
+            return doc
         }
+        return advanceToNextBlock()
+    }
+
+    /// `advance()` past the decoded block.
+    @usableFromInline
+    func advanceToNextBlock() -> UInt32 {
+        state.pointee.bufferIndex += 1
+        loadNextBlock()
         return doc
     }
 
@@ -155,10 +167,33 @@ public final class PostingsCursor {
         }
     }
 
-    /// Moves to the first document ≥ `target` and returns it.
+    /// Moves to the first document ≥ `target` and returns it. Inlined into query loops: a
+    /// leapfrogging target is usually among the next few documents of the decoded block, which
+    /// the inlined part checks; anything further is `seekBeyond`'s.
+    @inlinable
     @discardableResult
     public func seek(to target: UInt32) -> UInt32 {
-        if doc >= target { return doc }
+        let s = state
+        let current = s.pointee.doc
+        if current >= target { return current }
+        let count = s.pointee.bufferCount
+        var i = s.pointee.bufferIndex &+ 1
+        let linearEnd = min(i &+ 4, count)
+        while i < linearEnd {
+            let doc = docs[i]
+            if doc >= target {
+                s.pointee.bufferIndex = i
+                s.pointee.doc = doc
+                return doc
+            }
+            i &+= 1
+        }
+        return seekBeyond(target)
+    }
+
+    /// `seek(to:)` when the target is not among the next four documents of the decoded block.
+    @usableFromInline
+    func seekBeyond(_ target: UInt32) -> UInt32 {
         if docs[state.pointee.bufferCount - 1] < target {
             skipBlocks(before: target)
             loadNextBlock()

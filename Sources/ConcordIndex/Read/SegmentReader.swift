@@ -14,7 +14,7 @@ public final class SegmentReader: @unchecked Sendable {
     private let numericFile: MappedFile
     private let numericDirectory: [String: Int]
     /// Deleted documents, or nil when none.
-    package let deletions: DeletionBits?
+    @usableFromInline package let deletions: DeletionBits?
     private let bodyNormsOffset: Int
     private let titleNormsOffset: Int
     private let storedOffsetsStart: Int
@@ -74,8 +74,8 @@ public final class SegmentReader: @unchecked Sendable {
         fileNames = names
     }
 
-    /// Whether `doc` is deleted.
-    @inline(__always)
+    /// Whether `doc` is deleted. Inlinable: query loops ask it for every match.
+    @inlinable
     public func isDeleted(_ doc: UInt32) -> Bool {
         deletions?.contains(doc) ?? false
     }
