@@ -416,15 +416,17 @@ public final class PostingsCursor {
                 written = 1
                 index += 1
             }
-            let end = written + min(count - written, available - index)
-            while written < end {
-                let delta = chunkValues[index]
+            let steps = min(count - written, available - index)
+            let deltas = chunkValues + index
+            let output = positionBuffer + written
+            for j in 0..<steps {
+                let delta = deltas[j]
                 smallestLaterDelta = min(smallestLaterDelta, delta)
                 position &+= UInt64(delta)
-                positionBuffer[written] = UInt32(truncatingIfNeeded: position)
-                written += 1
-                index += 1
+                output[j] = UInt32(truncatingIfNeeded: position)
             }
+            written += steps
+            index += steps
             if index == available {
                 offset += s.pointee.decodedChunkSize
                 index = 0
@@ -442,10 +444,16 @@ public final class PostingsCursor {
 
     /// Value count and byte size of the chunk at `offset` (a full chunk's size comes from its
     /// width byte; the final varint chunk is decoded to learn its size).
+    @inline(__always)
     private func chunkShape(at offset: Int) -> (Int, Int)? {
         if offset == state.pointee.decodedChunkOffset {
             return (state.pointee.decodedChunkCount, state.pointee.decodedChunkSize)
         }
+        return otherChunkShape(at: offset)
+    }
+
+    /// `chunkShape(at:)` for a chunk not already decoded.
+    private func otherChunkShape(at offset: Int) -> (Int, Int)? {
         guard offset >= 0, offset < positionsFile.count else {
             fail()
             return nil
@@ -467,9 +475,14 @@ public final class PostingsCursor {
     }
 
     /// Decodes the chunk at `offset` into `chunkValues` unless it is already there.
+    @inline(__always)
     private func decodeChunk(at offset: Int) -> Bool {
+        offset == state.pointee.decodedChunkOffset || decodeOtherChunk(at: offset)
+    }
+
+    /// `decodeChunk(at:)` for a chunk not already decoded.
+    private func decodeOtherChunk(at offset: Int) -> Bool {
         let s = state
-        if offset == s.pointee.decodedChunkOffset { return true }
         guard offset >= 0, offset < positionsFile.count else {
             fail()
             return false
