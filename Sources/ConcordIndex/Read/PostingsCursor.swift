@@ -381,24 +381,58 @@ public final class PostingsCursor {
         }
         let positionBuffer = destination
         let s = state
-        if s.pointee.positionsIndex > s.pointee.bufferIndex {
-            s.pointee.positionsIndex = 0
-            s.pointee.positionsOffset = s.pointee.bufferPositionsOffset
-            s.pointee.positionsChunkIndex = s.pointee.bufferPositionsChunkIndex
+        // State in locals: the stores into `destination` would otherwise force reloads.
+        let bufferIndex = s.pointee.bufferIndex
+        var positionsIndex = s.pointee.positionsIndex
+        var offset: Int
+        var index: Int
+        if positionsIndex > bufferIndex {
+            positionsIndex = 0
+            offset = s.pointee.bufferPositionsOffset
+            index = s.pointee.bufferPositionsChunkIndex
+        } else {
+            offset = s.pointee.positionsOffset
+            index = s.pointee.positionsChunkIndex
         }
         // Skip the positions of earlier documents of the block, whole chunks without decoding.
-        var skip = 0
-        while s.pointee.positionsIndex < s.pointee.bufferIndex {
-            skip += Int(freqs[s.pointee.positionsIndex])
-            s.pointee.positionsIndex += 1
+        while positionsIndex < bufferIndex {
+            index += Int(freqs[positionsIndex])
+            positionsIndex += 1
         }
-        var index = s.pointee.positionsChunkIndex + skip
-        var offset = s.pointee.positionsOffset
+        s.pointee.positionsIndex = positionsIndex
         while true {
             guard let (count, size) = chunkShape(at: offset) else { return false }
             if index < count { break }
             index -= count
             offset += size
+        }
+        let freq = Int(freqs[bufferIndex])
+        // Fast path: the document's positions all lie in the chunk already decoded (a phrase
+        // reads a few positions per document, mostly from the chunk the previous one used).
+        if offset == s.pointee.decodedChunkOffset && freq > 0 && index + freq <= s.pointee.decodedChunkCount {
+            let values = chunkValues + index
+            var position = UInt64(values[0])
+            positionBuffer[0] = UInt32(truncatingIfNeeded: position)
+            var smallestLaterDelta = UInt32.max
+            for j in 1..<freq {
+                let delta = values[j]
+                smallestLaterDelta = min(smallestLaterDelta, delta)
+                position &+= UInt64(delta)
+                positionBuffer[j] = UInt32(truncatingIfNeeded: position)
+            }
+            guard position <= UInt64(UInt32.max), smallestLaterDelta > 0 else {
+                fail()
+                return false
+            }
+            index += freq
+            if index == s.pointee.decodedChunkCount {
+                offset += s.pointee.decodedChunkSize
+                index = 0
+            }
+            s.pointee.positionsOffset = offset
+            s.pointee.positionsChunkIndex = index
+            s.pointee.positionsIndex = bufferIndex + 1
+            return true
         }
         let count = Int(freqs[s.pointee.bufferIndex])
         // Prefix sums in 64 bits with the checks folded into two values tested once at the end
