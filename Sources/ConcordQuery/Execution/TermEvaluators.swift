@@ -2,10 +2,12 @@ import ConcordIndex
 
 /// Dedicated loops for the commonest query shapes — one term, a disjunction of terms, a
 /// conjunction of terms — working on `PostingsCursor`s directly (no scorer tree, no dynamic
-/// dispatch). For top-k without an exact count they prune: a block (or a term) whose upper
-/// bound cannot beat the current k-th score is skipped without decoding (block-max MaxScore
-/// for disjunctions, block-max leapfrog for conjunctions). Results equal the scorer tree's
-/// (tests compare both).
+/// dispatch). Disjunctions, and conjunctions of terms of similar frequency, fill windows of
+/// 4,096 documents; a conjunction led by a much rarer term leapfrogs. For top-k without an
+/// exact count they prune: a window or block whose upper bound cannot beat the current k-th
+/// score is skipped without decoding (block-max MaxScore for disjunctions, block-max windows
+/// or leapfrog for conjunctions). Results equal the scorer tree's up to the last bit of the
+/// summation order (`PruningTwinTests` and the differential tests compare them).
 struct TermEvaluator {
     struct Term {
         let cursor: PostingsCursor
